@@ -1,0 +1,101 @@
+// The contract every resource type implements. The engine knows nothing else about a resource:
+// how to check its inputs, read it, diff it, and create, update or delete it.
+//
+// The create rule: a failed create created nothing, or throws CreateFailedError naming what it
+// left (id and outputs). The engine records what was left as `tainted` so the next plan replaces
+// it; nothing is ever orphaned silently. Every resource type's tests check this rule.
+import type { z } from "zod";
+import type { Json, JsonObject } from "./values.js";
+
+/** What a running step can use: cancellation, progress reporting and a log line sink. */
+export interface StepContext {
+  /** Aborted on the second Ctrl-C: long waits must stop promptly. */
+  readonly signal: AbortSignal;
+  /** Report progress of a long step; `fraction` in [0, 1] when known. */
+  progress(message: string, fraction?: number): void;
+  /** A line for the log (never a secret). */
+  log(message: string): void;
+}
+
+/** An object as hk knows it: its id, the inputs it was made from (or observed with), its outputs. */
+export interface Observed<I = JsonObject, O = JsonObject> {
+  id: string;
+  inputs: I;
+  outputs: O;
+}
+
+export type ReadResult<I = JsonObject, O = JsonObject> =
+  | { status: "found"; inputs: I; outputs: O }
+  | { status: "gone" };
+
+/** One attribute-level difference between two input objects. */
+export interface Change {
+  /** Dotted path inside inputs (`rules.0.port`); "" for the whole object. */
+  path: string;
+  before: Json | undefined;
+  after: unknown;
+  forcesReplacement: boolean;
+}
+
+/** Who the object is for: the resource's address and the cluster it belongs to (for ownership labels). */
+export interface Owner {
+  address: string;
+  /** The owning hk stack (cluster name); resource types put it into ownership labels. */
+  stack: string;
+}
+
+/** Cost of one object per month, in the currency the provider prices in. */
+export interface Cost {
+  monthly: number;
+  currency: string;
+  /** What the figure covers, e.g. "cx33 in nbg1" or "snapshot, 1.2 GB". */
+  what: string;
+}
+
+export interface ResourceType<I extends JsonObject = JsonObject, O extends JsonObject = JsonObject> {
+  /** `hcloud_firewall`, `kind_cluster`: the first part of an address. */
+  readonly type: string;
+  /** Inputs schema: checked on every declared resource before planning. */
+  readonly inputs: z.ZodType<I>;
+  /** Outputs schema: checked on what create/update/read return. */
+  readonly outputs: z.ZodType<O>;
+  /** Dotted paths of inputs and outputs that are secret: kept out of state, plans and logs. */
+  readonly sensitive?: { readonly inputs?: readonly string[]; readonly outputs?: readonly string[] };
+  /** Input paths whose change forces replacement (used by the default diff). A prefix matches below it. */
+  readonly replaceOn?: readonly string[];
+  /** Replacement order when the config does not say: true = new object first, old deleted after. */
+  readonly createBeforeDestroy?: boolean;
+  /** Input paths that can only be known by reading the object: ignored by the default diff. */
+  readonly computedInputs?: readonly string[];
+
+  /** Observe one object. Never mutates anything. */
+  read(ctx: StepContext, current: Observed<I, O>): Promise<ReadResult<I, O>>;
+  /**
+   * Observe many objects of this type at once (e.g. one list call per 50). Optional: without it the
+   * engine calls read for each, with bounded concurrency. The map is keyed by id; a missing id is gone.
+   */
+  readMany?(ctx: StepContext, current: readonly Observed<I, O>[]): Promise<Map<string, ReadResult<I, O>>>;
+  /**
+   * Find an object made for `owner` that hk has no id for: an object left by a create that crashed
+   * before its id was saved, or one to adopt instead of building it again. Never mutates anything.
+   */
+  find?(ctx: StepContext, owner: Owner, desired: I): Promise<Observed<I, O> | undefined>;
+  /** Differences between observed and desired inputs. Default: a deep diff honouring replaceOn. */
+  diff?(observed: I, desired: I): Change[];
+  create(ctx: StepContext, inputs: I, owner: Owner): Promise<{ id: string; outputs: O }>;
+  update(ctx: StepContext, current: Observed<I, O>, desired: I, changes: readonly Change[]): Promise<{ outputs: O }>;
+  /** Delete the object. Deleting an object that is already gone succeeds. */
+  delete(ctx: StepContext, current: Observed<I, O>): Promise<void>;
+  /** Monthly cost of an object with these inputs, for the plan; optional. */
+  cost?(inputs: I): Promise<Cost | undefined>;
+}
+
+/** A resource type with its generics erased, as the engine's registry holds it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyResourceType = ResourceType<any, any>;
+
+export type Registry = ReadonlyMap<string, AnyResourceType>;
+
+export function registry(types: readonly AnyResourceType[]): Registry {
+  return new Map(types.map((t) => [t.type, t]));
+}
