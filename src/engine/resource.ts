@@ -88,6 +88,20 @@ export interface ResourceType<I extends JsonObject = JsonObject, O extends JsonO
   delete(ctx: StepContext, current: Observed<I, O>): Promise<void>;
   /** Monthly cost of an object with these inputs, for the plan; optional. */
   cost?(inputs: I): Promise<Cost | undefined>;
+  /**
+   * Leftover sweep for destroy: objects of this type that belong to the stack but are not in hk's
+   * state (e.g. servers or load balancers other controllers made for the cluster). Each is listed
+   * in the destroy plan and deleted with `delete`. Only objects labelled for the stack qualify.
+   */
+  discover?(ctx: StepContext, stack: string): Promise<Discovered<I, O>[]>;
+  /** Types whose discovered objects must be gone before this type's are deleted (a network after its servers). */
+  readonly deleteAfter?: readonly string[];
+}
+
+/** A leftover found by discover: the object plus a name to show in the plan. */
+export interface Discovered<I = JsonObject, O = JsonObject> extends Observed<I, O> {
+  /** A stable display name, e.g. the object's own name; the plan address is `type.name`. */
+  name: string;
 }
 
 /** A resource type with its generics erased, as the engine's registry holds it. */
