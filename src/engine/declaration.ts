@@ -30,6 +30,11 @@ export interface ResourceDecl {
 export interface IndirectCost extends Cost {
   /** Who makes it, e.g. "CAPH (3 × control plane)". */
   by: string;
+  /**
+   * The resource whose creation causes it: counted when that resource is created (or saved when
+   * deleted). Without it, counted when the plan builds the stack from nothing.
+   */
+  with?: string;
 }
 
 /** Everything the engine needs from a config: the resources and the stack's name. */

@@ -21,8 +21,14 @@ export interface PlanEntry {
   changes: Change[];
   /** Addresses this resource depends on (the edges the apply walk follows). */
   dependencies: string[];
-  /** Created for this run only and deleted once its dependents are done. */
+  /** Created (or reused) for this run only and deleted once its dependents are done. */
   temporary?: boolean;
+  /** The old object of an earlier create-before-destroy replacement, left to delete. */
+  deposed?: boolean;
+  /** Not in hk's state: found by the destroy sweep, labelled for this stack. */
+  leftover?: boolean;
+  /** The object exists but hk has no record of it: apply records it (then updates it if needed). */
+  adopt?: boolean;
   protect?: boolean;
   cost?: Cost;
 }
@@ -59,6 +65,11 @@ export interface Plan {
   options: { targets: string[]; replace: string[]; refresh: boolean };
 }
 
+/** Unique key of an entry: the address, or for a deposed object the address and its id. */
+export function entryKey(e: Pick<PlanEntry, "address" | "deposed" | "id">): string {
+  return e.deposed ? `${e.address}~deposed~${e.id ?? ""}` : e.address;
+}
+
 export function hasChanges(plan: Plan): boolean {
   return plan.entries.some((e) => e.action !== "noop");
 }
@@ -66,10 +77,9 @@ export function hasChanges(plan: Plan): boolean {
 export function summarize(entries: readonly PlanEntry[]): Plan["summary"] {
   const s = { add: 0, change: 0, destroy: 0 };
   for (const e of entries) {
-    if (e.action === "create") {
-      s.add++;
-      if (e.temporary) s.destroy++;
-    } else if (e.action === "update") s.change++;
+    if (e.temporary && e.action !== "delete") s.destroy++;
+    if (e.action === "create") s.add++;
+    else if (e.action === "update") s.change++;
     else if (e.action === "replace") {
       s.add++;
       s.destroy++;

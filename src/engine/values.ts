@@ -18,6 +18,18 @@ export interface Unknown {
   readonly $unknown: string;
 }
 
+/**
+ * Stands in the state and the plan for an input that comes from a temporary resource: known only
+ * while that resource exists during apply, never diffed, never stored.
+ */
+export interface Ephemeral {
+  readonly $ephemeral: string;
+}
+
+export function isEphemeral(v: unknown): v is Ephemeral {
+  return typeof v === "object" && v !== null && typeof (v as Ephemeral).$ephemeral === "string";
+}
+
 export type Planned = null | boolean | number | string | Unknown | Planned[] | { [key: string]: Planned };
 
 export function ref(address: string, path: string): Ref {
@@ -91,4 +103,24 @@ function sortKeys(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+/** Where Refs stand inside a declared value: dotted path and the ref. */
+export function refPaths(value: unknown, prefix = "", out: Array<{ path: string; ref: Ref }> = []): Array<{ path: string; ref: Ref }> {
+  if (isRef(value)) out.push({ path: prefix, ref: value });
+  else if (Array.isArray(value)) value.forEach((v, i) => refPaths(v, prefix === "" ? String(i) : `${prefix}.${i}`, out));
+  else if (typeof value === "object" && value !== null)
+    for (const [k, v] of Object.entries(value)) refPaths(v, prefix === "" ? k : `${prefix}.${k}`, out);
+  return out;
+}
+
+/** A copy of `obj` with the value at dotted `path` set (containers copied along the way). */
+export function setPath(obj: unknown, path: string, value: unknown): unknown {
+  if (path === "") return value;
+  const [head, ...rest] = path.split(".");
+  const key = head as string;
+  const base = (typeof obj === "object" && obj !== null ? obj : {}) as Record<string, unknown>;
+  const copy: Record<string, unknown> = Array.isArray(base) ? ([...base] as unknown as Record<string, unknown>) : { ...base };
+  copy[key] = setPath(base[key], rest.join("."), value);
+  return copy;
 }

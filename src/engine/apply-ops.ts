@@ -1,0 +1,187 @@
+// One operation of an apply: resolve inputs against the state as it is now, record the operation
+// as pending, call the resource type, record the outcome. Every outcome is written before the
+// next step that depends on it starts.
+import type { Op } from "./apply-graph.js";
+import type { ResourceDecl, Stack } from "./declaration.js";
+import { resolveRefs, storedInputs, validateInputs } from "./desired.js";
+import { BugError, CreateFailedError, ExternalError } from "./errors.js";
+import { declDependencies } from "./graph-build.js";
+import { inputChanges } from "./plan-decide.js";
+import type { AnyResourceType, Observed, Registry, StepContext } from "./resource.js";
+import { redactPaths } from "./secrets.js";
+import type { StateStore } from "./state-store.js";
+import { findResource, type ResourceState, type StateData } from "./state.js";
+import { getPath, isEphemeral, type Json, type JsonObject } from "./values.js";
+
+export interface OpEnv {
+  stack: Stack;
+  registry: Registry;
+  store: StateStore;
+  /** Objects found while planning, to adopt. */
+  adopted: ReadonlyMap<string, Observed>;
+}
+
+function typeOf(env: OpEnv, name: string): AnyResourceType {
+  const t = env.registry.get(name);
+  if (!t) throw new BugError(`no resource type ${name}`);
+  return t;
+}
+
+function declOf(env: OpEnv, op: Op): ResourceDecl {
+  const decl = env.stack.resources.find((d) => d.address === op.entry.address);
+  if (decl) return decl;
+  // A temporary resource removed from the config but needed for a destroy: its dormant record.
+  const dormant = env.store.current.resources.find((r) => r.address === op.entry.address && r.status === "dormant");
+  if (dormant) return { address: dormant.address, type: dormant.type, inputs: dormant.inputs as ResourceDecl["inputs"], lifecycle: { temporary: true } };
+  throw new BugError(`${op.entry.address} is neither declared nor dormant in the state`);
+}
+
+const isTemporary = (env: OpEnv) => (address: string) =>
+  env.stack.resources.some((d) => d.address === address && d.lifecycle?.temporary === true);
+
+/** Inputs resolved against the state now: every reference must point at an existing output. */
+export function applyInputs(env: OpEnv, decl: ResourceDecl, type: AnyResourceType): JsonObject {
+  const state = env.store.current;
+  const resolved = resolveRefs(decl, (r) => {
+    const value = getPath(findResource(state, r.$ref)?.outputs, r.path);
+    if (value === undefined) throw new ExternalError(`${decl.address} needs ${r.$ref}.${r.path}, which is not there`);
+    return value;
+  });
+  const v = validateInputs(type, resolved);
+  if (!v.ok) throw new ExternalError(`${decl.address}: invalid inputs: ${v.error}`);
+  return v.inputs;
+}
+
+/** Replace Ephemeral markers in recorded inputs with the temporary resource's live outputs. */
+function liveInputs(state: StateData, inputs: JsonObject): JsonObject {
+  const fill = (v: unknown): unknown => {
+    if (isEphemeral(v)) {
+      const [type, name, ...path] = v.$ephemeral.split(".");
+      return getPath(findResource(state, `${type}.${name}`)?.outputs, path.join("."));
+    }
+    if (Array.isArray(v)) return v.map(fill);
+    if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x)]));
+    return v;
+  };
+  return fill(inputs) as JsonObject;
+}
+
+function record(decl: ResourceDecl, type: AnyResourceType, id: string, stored: JsonObject, outputs: JsonObject, status: ResourceState["status"]): ResourceState {
+  const now = new Date().toISOString();
+  const lifecycle: NonNullable<ResourceState["lifecycle"]> = {};
+  if (decl.lifecycle?.protect) lifecycle.protect = true;
+  if (decl.lifecycle?.temporary) lifecycle.temporary = true;
+  if (decl.lifecycle?.createBeforeDestroy !== undefined) lifecycle.createBeforeDestroy = decl.lifecycle.createBeforeDestroy;
+  const r: ResourceState = { address: decl.address, type: type.type, id, status, inputs: stored, outputs, dependencies: declDependencies(decl), createdAt: now, updatedAt: now };
+  if (Object.keys(lifecycle).length > 0) r.lifecycle = lifecycle;
+  return r;
+}
+
+function checkOutputs(type: AnyResourceType, address: string, outputs: unknown): JsonObject {
+  const r = type.outputs.safeParse(outputs);
+  if (!r.success) throw new BugError(`${address}: ${type.type} returned outputs that do not match its schema`);
+  return r.data as JsonObject;
+}
+
+/** The pending record never holds secrets: sensitive inputs are blanked there. */
+function pendingInputs(type: AnyResourceType, stored: JsonObject): JsonObject {
+  return redactPaths(stored, type.sensitive?.inputs ?? [], undefined, "(sensitive)" as Json);
+}
+
+export async function runCreate(env: OpEnv, op: Op, ctx: StepContext): Promise<string> {
+  const decl = declOf(env, op);
+  const type = typeOf(env, decl.type);
+  const inputs = applyInputs(env, decl, type);
+  const stored = storedInputs(decl, inputs, isTemporary(env));
+  const pending = await env.store.beginPending({ address: decl.address, type: type.type, operation: "create", inputs: pendingInputs(type, stored) });
+  let made: { id: string; outputs: JsonObject };
+  try {
+    made = await type.create(ctx, inputs, { address: decl.address, stack: env.stack.name });
+  } catch (err) {
+    await env.store.endPending(pending, (s) => {
+      if (err instanceof CreateFailedError) {
+        s.resources = s.resources.filter((r) => !(r.address === decl.address && (r.status === "tainted" || r.status === "dormant")));
+        s.resources.push(record(decl, type, err.left.id, stored, err.left.outputs as JsonObject, "tainted"));
+      }
+    });
+    throw err;
+  }
+  const outputs = checkOutputs(type, decl.address, made.outputs);
+  await env.store.endPending(pending, (s) => {
+    // The object the address stood for until now is the old half of a create-before-destroy.
+    for (const r of s.resources) if (r.address === decl.address && r.status === "created") r.status = "deposed";
+    s.resources = s.resources.filter((r) => !(r.address === decl.address && (r.status === "tainted" || r.status === "dormant")));
+    s.resources.push(record(decl, type, made.id, stored, outputs, "created"));
+  });
+  return made.id;
+}
+
+export async function runAdopt(env: OpEnv, op: Op, ctx: StepContext): Promise<ResourceState> {
+  const decl = declOf(env, op);
+  const type = typeOf(env, decl.type);
+  const inputs = applyInputs(env, decl, type);
+  const found = env.adopted.get(decl.address) ?? (await type.find?.(ctx, { address: decl.address, stack: env.stack.name }, inputs));
+  if (!found) throw new ExternalError(`${decl.address}: the object to adopt (${op.entry.id ?? "?"}) is gone; run plan again`);
+  const r = record(decl, type, found.id, storedInputs(decl, found.inputs, isTemporary(env)), checkOutputs(type, decl.address, found.outputs), "created");
+  await env.store.commit((s) => {
+    s.resources = s.resources.filter((x) => !(x.address === decl.address && x.status !== "deposed"));
+    s.resources.push(r);
+  });
+  return r;
+}
+
+export async function runUpdate(env: OpEnv, op: Op, ctx: StepContext, observed: ReadonlyMap<string, ResourceState>): Promise<string> {
+  const decl = declOf(env, op);
+  const type = typeOf(env, decl.type);
+  const current = op.entry.adopt ? await runAdopt(env, op, ctx) : findResource(env.store.current, decl.address);
+  if (!current?.id) throw new ExternalError(`${decl.address}: not in the state any more; run plan again`);
+  const inputs = applyInputs(env, decl, type);
+  const stored = storedInputs(decl, inputs, isTemporary(env));
+  const seen = observed.get(decl.address)?.inputs ?? current.inputs;
+  const changes = inputChanges(type, decl, seen, inputs);
+  const pending = await env.store.beginPending({ address: decl.address, type: type.type, operation: "update", objectId: current.id });
+  const live: Observed = { id: current.id, inputs: liveInputs(env.store.current, seen), outputs: current.outputs };
+  let outputs: JsonObject;
+  try {
+    outputs = checkOutputs(type, decl.address, (await type.update(ctx, live, inputs, changes)).outputs);
+  } catch (err) {
+    await env.store.endPending(pending, () => undefined);
+    throw err;
+  }
+  await env.store.endPending(pending, (s) => {
+    const r = findResource(s, decl.address);
+    if (r) Object.assign(r, { inputs: stored, outputs, updatedAt: new Date().toISOString(), dependencies: declDependencies(decl) });
+  });
+  return current.id;
+}
+
+export async function runDelete(env: OpEnv, op: Op, ctx: StepContext): Promise<string> {
+  const e = op.entry;
+  const type = typeOf(env, e.type);
+  const state = env.store.current;
+  const current = e.leftover
+    ? undefined
+    : e.deposed || e.action === "replace"
+      ? state.resources.find((r) => r.address === e.address && r.id === e.id && r.status !== "dormant")
+      : findResource(state, e.address);
+  if (!e.leftover && (!current || current.id === null || current.status === "dormant")) return e.id ?? "";
+  const id = e.leftover ? (e.id as string) : (current?.id as string);
+  const live: Observed = e.leftover
+    ? { id, inputs: (e.before ?? {}) as JsonObject, outputs: {} }
+    : { id, inputs: liveInputs(state, current?.inputs ?? {}), outputs: current?.outputs ?? {} };
+  const pending = e.leftover ? undefined : await env.store.beginPending({ address: e.address, type: e.type, operation: "delete", objectId: id });
+  try {
+    await type.delete(ctx, live);
+  } catch (err) {
+    if (pending) await env.store.endPending(pending, () => undefined);
+    throw err;
+  }
+  if (!pending) return id;
+  await env.store.endPending(pending, (s) => {
+    const target = s.resources.find((r) => r.address === e.address && r.id === id);
+    if (!target) return;
+    if (op.retire) Object.assign(target, { status: "dormant", id: null, outputs: {}, updatedAt: new Date().toISOString() });
+    else s.resources = s.resources.filter((r) => r !== target);
+  });
+  return id;
+}

@@ -1,0 +1,191 @@
+// Planning: recover pending operations, refresh, then decide per resource. Never mutates
+// anything remote; the only output is a Plan (redacted) plus the in-memory facts apply needs.
+import { createHash } from "node:crypto";
+import { ADDRESS_PATTERN, type ResourceDecl, type Stack } from "./declaration.js";
+import { resolveRefs, validateInputs } from "./desired.js";
+import { AbortError } from "./errors.js";
+import type { EventBus } from "./events.js";
+import { buildResourceGraph, declDependencies } from "./graph-build.js";
+import type { DepGraph } from "./graph.js";
+import { planCosts } from "./plan-costs.js";
+import { decideApply, type Decision } from "./plan-decide.js";
+import { planDestroyEntries } from "./plan-destroy.js";
+import { redactDrift, redactEntry } from "./plan-redact.js";
+import { summarize, type DriftEntry, type Plan, type PlanEntry } from "./plan.js";
+import { applyRecoveries, recoverPending, type Recovery } from "./recover.js";
+import { applyObservations, driftEntries, refreshState } from "./refresh.js";
+import type { Observed, Registry } from "./resource.js";
+import { findResource, type StateData } from "./state.js";
+import { stepContext } from "./step-context.js";
+import { canonicalJson, getPath, unknown, type JsonObject } from "./values.js";
+
+export interface PlanRequest {
+  mode: "apply" | "destroy";
+  stack: Stack;
+  registry: Registry;
+  state: StateData;
+  targets: string[];
+  replace: string[];
+  refresh: boolean;
+  parallelism: number;
+  bus: EventBus;
+  signal: AbortSignal;
+}
+
+export interface PlanOutcome {
+  plan: Plan;
+  /** Pending operations resolved while planning; apply records them first. */
+  recoveries: Recovery[];
+  /** Objects to adopt, by address. */
+  adopted: Map<string, Observed>;
+  /** The state after recovery and refresh (in memory only). */
+  working: StateData;
+}
+
+export function checkStack(stack: Stack, registry: Registry, targets: readonly string[], replace: readonly string[]): void {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const d of stack.resources) {
+    if (!ADDRESS_PATTERN.test(d.address)) problems.push(`${d.address}: not a valid address (type.name)`);
+    else if (!d.address.startsWith(`${d.type}.`)) problems.push(`${d.address}: address must start with its type ${d.type}`);
+    if (!registry.has(d.type)) problems.push(`${d.address}: unknown resource type ${d.type}`);
+    if (seen.has(d.address)) problems.push(`${d.address}: declared twice`);
+    seen.add(d.address);
+  }
+  for (const [flag, list] of [["--target", targets], ["--replace", replace]] as const)
+    for (const a of list) if (!seen.has(a)) problems.push(`${flag} ${a}: no such resource in the config`);
+  if (problems.length > 0) throw new AbortError(problems.join("\n"));
+}
+
+export async function buildPlan(req: PlanRequest): Promise<PlanOutcome> {
+  checkStack(req.stack, req.registry, req.targets, req.mode === "apply" ? req.replace : []);
+  const working = structuredClone(req.state);
+  const hadLive = working.resources.some((r) => r.status === "created");
+  const recoveries = await recoverPending(working, req.registry, req.bus, req.signal);
+  applyRecoveries(working, recoveries);
+  const graph = buildResourceGraph(req.stack.resources, working);
+  let drift: DriftEntry[] = [];
+  if (req.refresh) {
+    const observed = await refreshState(working, req.registry, req.bus, req.signal, req.parallelism);
+    drift = driftEntries(observed, req.registry);
+    applyObservations(working, observed);
+  }
+  const adopted = new Map<string, Observed>();
+  const entries =
+    req.mode === "apply"
+      ? await planApplyEntries(req, working, graph, adopted)
+      : await planDestroyEntries(req, working, graph);
+  checkProtected(entries, req.mode);
+  const costs = await planCosts(entries, req.registry, req.stack, !hadLive, req.bus);
+  const plan: Plan = {
+    format: 1,
+    mode: req.mode,
+    createdAt: new Date().toISOString(),
+    state: { lineage: req.state.lineage, serial: req.state.serial },
+    configDigest: configDigest(req.mode, req.stack, req.targets, req.replace),
+    entries: entries.map((e) => redactEntry(e, req.registry)),
+    drift: drift.map((d) => redactDrift(d, findResource(req.state, d.address)?.type ?? "", req.registry)),
+    recovered: recoveries.map((r) => r.message),
+    costs,
+    summary: summarize(entries),
+    options: { targets: req.targets, replace: req.replace, refresh: req.refresh },
+  };
+  req.bus.emit({ type: "plan", plan });
+  return { plan, recoveries, adopted, working };
+}
+
+async function planApplyEntries(req: PlanRequest, working: StateData, graph: DepGraph, adopted: Map<string, Observed>): Promise<PlanEntry[]> {
+  const decls = new Map(req.stack.resources.map((d) => [d.address, d]));
+  const isTemp = (a: string) => decls.get(a)?.lifecycle?.temporary === true;
+  const entries = new Map<string, PlanEntry>();
+  const errors: string[] = [];
+  const scope = req.targets.length > 0 ? graph.ancestors(req.targets) : undefined;
+  const decide = async (decl: ResourceDecl): Promise<Decision | undefined> => {
+    const type = req.registry.get(decl.type);
+    if (!type) return undefined;
+    const resolved = resolveRefs(decl, (r) => {
+      if (isTemp(r.$ref)) return { $ephemeral: `${r.$ref}.${r.path}` };
+      const dep = entries.get(r.$ref);
+      if (dep && (dep.action === "create" || dep.action === "replace")) return unknown(`${r.$ref}.${r.path}`);
+      const value = getPath(findResource(working, r.$ref)?.outputs, r.path);
+      return value === undefined ? unknown(`${r.$ref}.${r.path}`) : value;
+    });
+    const v = validateInputs(type, resolved);
+    if (!v.ok) {
+      errors.push(`${decl.address}: ${v.error}`);
+      return undefined;
+    }
+    return decideApply({
+      decl,
+      type,
+      inputs: v.inputs,
+      complete: v.complete,
+      existing: findResource(working, decl.address),
+      dependencies: declDependencies(decl),
+      replaceRequested: req.replace.includes(decl.address),
+      ctx: stepContext(req.bus, req.signal, decl.address, "read"),
+      stack: req.stack.name,
+    });
+  };
+  const order = graph.topological();
+  for (const address of order) {
+    const decl = decls.get(address);
+    if (!decl || isTemp(address)) continue;
+    if (scope && !scope.has(address)) continue;
+    const d = await decide(decl);
+    if (!d) continue;
+    entries.set(address, d.entry);
+    if (d.adopted) adopted.set(address, d.adopted);
+  }
+  for (const r of working.resources) {
+    if (decls.has(r.address) && r.status !== "deposed") continue;
+    if (r.status === "dormant" || (scope && !scope.has(r.address))) continue;
+    const reason = r.status === "deposed" ? "deposed by a create-before-destroy replacement" : "removed from config";
+    const entry: PlanEntry = { address: r.address, type: r.type, action: "delete", reason, id: r.id ?? "", before: r.inputs, changes: [], dependencies: r.dependencies };
+    if (r.status === "deposed") entry.deposed = true;
+    if (r.lifecycle?.protect) entry.protect = true;
+    if (r.status === "deposed") entries.set(`${r.address}~deposed~${r.id ?? ""}`, entry);
+    else entries.set(r.address, entry);
+  }
+  for (const address of order) {
+    const decl = decls.get(address);
+    if (!decl || !isTemp(address)) continue;
+    const needed = graph.after(address).some((d) => {
+      const e = entries.get(d);
+      return e !== undefined && e.action !== "noop";
+    });
+    const existing = findResource(working, address);
+    const live = existing?.status === "created" || existing?.status === "tainted";
+    if (!needed) {
+      if (live) entries.set(address, { address, type: decl.type, action: "delete", reason: "temporary: not needed now", id: existing?.id ?? "", before: existing?.inputs ?? {}, changes: [], dependencies: declDependencies(decl) });
+      continue;
+    }
+    const d = await decide(decl);
+    if (!d) continue;
+    d.entry.temporary = true;
+    d.entry.reason = d.entry.reason ?? "temporary: created for this run, deleted after";
+    entries.set(address, d.entry);
+  }
+  if (errors.length > 0) throw new AbortError(`invalid resource inputs:\n${errors.join("\n")}`);
+  return [...entries.values()];
+}
+
+function checkProtected(entries: readonly PlanEntry[], mode: string): void {
+  const blocked = entries.filter((e) => e.protect && (e.action === "delete" || e.action === "replace"));
+  if (blocked.length === 0) return;
+  const lines = blocked.map((e) => `${e.address} is protected (lifecycle.protect) and this ${mode} would ${e.action === "replace" ? "replace" : "delete"} it${e.reason ? ` (${e.reason})` : ""}`);
+  throw new AbortError(lines.join("\n"), "remove lifecycle.protect from the config first if you really mean it");
+}
+
+/** A digest of everything the config asks for (secrets included, hashed): saved plans check it. */
+export function configDigest(mode: string, stack: Stack, targets: readonly string[], replace: readonly string[]): string {
+  const body = canonicalJson({
+    mode,
+    stack: stack.name,
+    targets,
+    replace,
+    resources: stack.resources.map((d) => ({ ...d, inputs: d.inputs as JsonObject })),
+    outputs: stack.outputs ?? {},
+  });
+  return createHash("sha256").update(body).digest("hex");
+}

@@ -1,0 +1,62 @@
+// Destroy-mode planning: every object in the state goes (or, with --target, the targets and
+// what depends on them), temporary resources come back just long enough to delete their
+// dependents, and the sweep lists leftovers labelled for the stack.
+import { declDependencies } from "./graph-build.js";
+import type { DepGraph } from "./graph.js";
+import type { PlanRequest } from "./plan-build.js";
+import { entryKey, type PlanEntry } from "./plan.js";
+import type { StateData } from "./state.js";
+import { stepContext } from "./step-context.js";
+
+export async function planDestroyEntries(req: PlanRequest, working: StateData, graph: DepGraph): Promise<PlanEntry[]> {
+  const decls = new Map(req.stack.resources.map((d) => [d.address, d]));
+  const scope = req.targets.length > 0 ? graph.descendants(req.targets) : undefined;
+  const entries = new Map<string, PlanEntry>();
+  for (const r of working.resources) {
+    if (r.status === "dormant" || r.id === null) continue;
+    if (scope && !scope.has(r.address)) continue;
+    const entry: PlanEntry = { address: r.address, type: r.type, action: "delete", id: r.id, before: r.inputs, changes: [], dependencies: r.dependencies };
+    if (r.status === "deposed") entry.deposed = true;
+    if (r.lifecycle?.protect || decls.get(r.address)?.lifecycle?.protect) entry.protect = true;
+    if (r.lifecycle?.temporary) entry.temporary = true;
+    entries.set(entryKey(entry), entry);
+  }
+  // Temporary resources that are not there now but are needed to delete what depends on them.
+  const temporaries = new Set<string>([
+    ...req.stack.resources.filter((d) => d.lifecycle?.temporary).map((d) => d.address),
+    ...working.resources.filter((r) => r.status === "dormant").map((r) => r.address),
+  ]);
+  for (const address of temporaries) {
+    if (entries.has(address)) continue;
+    const needed = graph.after(address).some((d) => entries.has(d));
+    if (!needed) continue;
+    const decl = decls.get(address);
+    const dormant = working.resources.find((r) => r.address === address && r.status === "dormant");
+    const type = decl?.type ?? dormant?.type ?? "";
+    const inputs = dormant?.inputs ?? (decl?.inputs as PlanEntry["after"]);
+    entries.set(address, {
+      address,
+      type,
+      action: "create",
+      reason: "temporary: created to destroy what depends on it, deleted after",
+      temporary: true,
+      after: inputs,
+      changes: [],
+      dependencies: decl ? declDependencies(decl) : (dormant?.dependencies ?? []),
+    });
+  }
+  if (!scope) {
+    const known = new Set(working.resources.map((r) => r.id));
+    for (const type of req.registry.values()) {
+      if (!type.discover) continue;
+      const found = await type.discover(stepContext(req.bus, req.signal, `${type.type}.*`, "read"), req.stack.name);
+      for (const f of found) {
+        if (known.has(f.id)) continue;
+        let address = `${type.type}.${f.name}`;
+        for (let n = 2; entries.has(address); n++) address = `${type.type}.${f.name}_${n}`;
+        entries.set(address, { address, type: type.type, action: "delete", reason: `leftover labelled for ${req.stack.name}`, leftover: true, id: f.id, before: f.inputs, changes: [], dependencies: [] });
+      }
+    }
+  }
+  return [...entries.values()];
+}

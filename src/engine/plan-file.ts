@@ -1,0 +1,79 @@
+// Saved plans (`hk plan --out FILE`, `hk apply FILE`). A saved plan holds no secrets (its values
+// are redacted); it names the state it was made against and a digest of the config, and is
+// refused when either has changed since.
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { writeFileAtomic } from "./atomic-file.js";
+import { AbortError } from "./errors.js";
+import { formatIssues } from "./issues.js";
+import type { Plan } from "./plan.js";
+import type { StateData } from "./state.js";
+
+const change = z.object({ path: z.string(), before: z.unknown(), after: z.unknown(), forcesReplacement: z.boolean() });
+const cost = z.object({ monthly: z.number(), currency: z.string(), what: z.string() });
+const entry = z.object({
+  address: z.string(),
+  type: z.string(),
+  action: z.enum(["create", "update", "replace", "delete", "read", "noop"]),
+  reason: z.string().optional(),
+  replaceOrder: z.enum(["create-before-destroy", "destroy-before-create"]).optional(),
+  id: z.string().optional(),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+  changes: z.array(change),
+  dependencies: z.array(z.string()),
+  temporary: z.boolean().optional(),
+  deposed: z.boolean().optional(),
+  leftover: z.boolean().optional(),
+  adopt: z.boolean().optional(),
+  protect: z.boolean().optional(),
+  cost: cost.optional(),
+});
+const planSchema = z.object({
+  format: z.literal(1),
+  mode: z.enum(["apply", "destroy"]),
+  createdAt: z.string(),
+  state: z.object({ lineage: z.string(), serial: z.number() }),
+  configDigest: z.string(),
+  entries: z.array(entry),
+  drift: z.array(z.object({ address: z.string(), kind: z.enum(["changed", "deleted"]), changes: z.array(change) })),
+  recovered: z.array(z.string()),
+  costs: z.array(cost.extend({ subject: z.string(), sign: z.union([z.literal(1), z.literal(-1)]) })),
+  summary: z.object({ add: z.number(), change: z.number(), destroy: z.number() }),
+  options: z.object({ targets: z.array(z.string()), replace: z.array(z.string()), refresh: z.boolean() }),
+});
+
+export async function savePlan(path: string, plan: Plan): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify({ hkPlan: plan }, null, 2) + "\n", 0o600);
+}
+
+export async function loadPlan(path: string): Promise<Plan> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    throw new AbortError(`${path}: cannot read the plan file: ${(err as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new AbortError(`${path}: not a plan file (not valid JSON: ${(err as Error).message})`, "make one with: hk plan --out FILE");
+  }
+  const parsed = planSchema.safeParse((raw as { hkPlan?: unknown } | null)?.hkPlan);
+  if (!parsed.success) throw new AbortError(`${path}: not a valid hk plan file: ${formatIssues(parsed.error.issues)}`, "make one with: hk plan --out FILE");
+  return parsed.data as Plan;
+}
+
+/** Refuse a saved plan whose state or config moved on since it was made. */
+export function checkSavedPlan(path: string, plan: Plan, state: StateData, configDigest: string): void {
+  if (plan.state.lineage !== state.lineage) {
+    throw new AbortError(`${path}: the plan was made for another state (lineage ${plan.state.lineage}, this state is ${state.lineage})`, "make a new plan");
+  }
+  if (plan.state.serial !== state.serial) {
+    throw new AbortError(`${path}: the state changed since this plan was made (serial ${plan.state.serial} then, ${state.serial} now)`, "make a new plan: hk plan --out FILE");
+  }
+  if (plan.configDigest !== configDigest) {
+    throw new AbortError(`${path}: the configuration changed since this plan was made`, "make a new plan: hk plan --out FILE");
+  }
+}

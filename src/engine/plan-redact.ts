@@ -1,0 +1,49 @@
+// Plans carry no secrets: values at a type's sensitive input paths become "(sensitive)", and
+// inputs that will come from a temporary resource show as known only during apply.
+import { pathUnder } from "./diff.js";
+import type { DriftEntry, PlanEntry } from "./plan.js";
+import type { Change, Registry } from "./resource.js";
+import { getPath, isEphemeral, setPath, type Json } from "./values.js";
+
+export const SENSITIVE = "(sensitive)";
+
+function redactObject(value: unknown, paths: readonly string[]): unknown {
+  let out = value;
+  for (const p of paths) if (getPath(out, p) !== undefined) out = setPath(out, p, SENSITIVE);
+  return showEphemeral(out);
+}
+
+function showEphemeral(value: unknown): unknown {
+  if (isEphemeral(value)) return { $unknown: `during apply, from temporary ${value.$ephemeral}` };
+  if (Array.isArray(value)) return value.map(showEphemeral);
+  if (typeof value === "object" && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = showEphemeral(v);
+    return out;
+  }
+  return value;
+}
+
+function redactChanges(changes: readonly Change[], paths: readonly string[]): Change[] {
+  return changes.map((c) => {
+    if (!paths.some((p) => pathUnder(c.path, p) || pathUnder(p, c.path))) return c;
+    return {
+      ...c,
+      before: c.before === undefined ? undefined : SENSITIVE,
+      after: c.after === undefined ? undefined : SENSITIVE,
+    };
+  });
+}
+
+export function redactEntry(entry: PlanEntry, registry: Registry): PlanEntry {
+  const paths = registry.get(entry.type)?.sensitive?.inputs ?? [];
+  const out: PlanEntry = { ...entry, changes: redactChanges(entry.changes, paths) };
+  if (entry.before !== undefined) out.before = redactObject(entry.before, paths) as Json;
+  if (entry.after !== undefined) out.after = redactObject(entry.after, paths);
+  return out;
+}
+
+export function redactDrift(d: DriftEntry, type: string, registry: Registry): DriftEntry {
+  return { ...d, changes: redactChanges(d.changes, registry.get(type)?.sensitive?.inputs ?? []) };
+}
+

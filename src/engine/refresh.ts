@@ -1,0 +1,88 @@
+// Refresh: read every live object the state knows, concurrently and bounded, one batch call per
+// type where the type offers readMany. Returns what was observed and what drifted outside hk.
+import { diffValues } from "./diff.js";
+import type { EventBus } from "./events.js";
+import type { DriftEntry } from "./plan.js";
+import type { AnyResourceType, ReadResult, Registry } from "./resource.js";
+import type { ResourceState, StateData } from "./state.js";
+import { mapLimit, stepContext } from "./step-context.js";
+
+export type Observation = Map<ResourceState, ReadResult>;
+
+function live(r: ResourceState): boolean {
+  return r.id !== null && r.status !== "dormant";
+}
+
+export async function refreshState(state: StateData, registry: Registry, bus: EventBus, signal: AbortSignal, parallelism: number): Promise<Observation> {
+  const started = Date.now();
+  const targets = state.resources.filter(live);
+  bus.emit({ type: "refresh-start", count: targets.length });
+  const byType = new Map<AnyResourceType, ResourceState[]>();
+  for (const r of targets) {
+    const type = registry.get(r.type);
+    if (!type) continue;
+    const list = byType.get(type);
+    if (list) list.push(r);
+    else byType.set(type, [r]);
+  }
+  const observed: Observation = new Map();
+  const single: Array<[AnyResourceType, ResourceState]> = [];
+  const batches: Array<Promise<void>> = [];
+  for (const [type, rs] of byType) {
+    if (type.readMany) {
+      const readMany = type.readMany.bind(type);
+      batches.push(
+        (async () => {
+          const ctx = stepContext(bus, signal, `${type.type}.*`, "read");
+          const results = await readMany(ctx, rs.map((r) => ({ id: r.id as string, inputs: r.inputs, outputs: r.outputs })));
+          for (const r of rs) observed.set(r, results.get(r.id as string) ?? { status: "gone" });
+        })(),
+      );
+    } else for (const r of rs) single.push([type, r]);
+  }
+  await Promise.all([
+    ...batches,
+    mapLimit(single, parallelism, async ([type, r]) => {
+      const ctx = stepContext(bus, signal, r.address, "read");
+      observed.set(r, await type.read(ctx, { id: r.id as string, inputs: r.inputs, outputs: r.outputs }));
+    }),
+  ]);
+  for (const r of targets) {
+    const o = observed.get(r);
+    if (!o) continue;
+    const result = o.status === "gone" ? "gone" : driftOf(r, o, registry).length > 0 ? "changed" : "found";
+    bus.emit({ type: "refresh-resource", address: r.address, result });
+  }
+  bus.emit({ type: "refresh-done", durationMs: Date.now() - started });
+  return observed;
+}
+
+function driftOf(r: ResourceState, o: ReadResult, registry: Registry) {
+  if (o.status === "gone") return [];
+  const type = registry.get(r.type);
+  return diffValues(r.inputs, o.inputs, { ignore: type?.computedInputs });
+}
+
+/** What changed outside hk: objects gone, or whose inputs differ from what hk last recorded. */
+export function driftEntries(observed: Observation, registry: Registry): DriftEntry[] {
+  const out: DriftEntry[] = [];
+  for (const [r, o] of observed) {
+    if (r.status !== "created") continue;
+    if (o.status === "gone") out.push({ address: r.address, kind: "deleted", changes: [] });
+    else {
+      const changes = driftOf(r, o, registry);
+      if (changes.length > 0) out.push({ address: r.address, kind: "changed", changes });
+    }
+  }
+  return out.sort((a, b) => a.address.localeCompare(b.address));
+}
+
+/** Fold observations into the state: gone objects leave it, found ones take their observed values. */
+export function applyObservations(state: StateData, observed: Observation): void {
+  state.resources = state.resources.flatMap((r) => {
+    const o = observed.get(r);
+    if (!o) return [r];
+    if (o.status === "gone") return [];
+    return [{ ...r, inputs: o.inputs, outputs: o.outputs }];
+  });
+}

@@ -1,0 +1,113 @@
+// Secrets never stand in the state file in clear. Each sensitive value is replaced there by a
+// marker {"$secret": true} and kept in a sidecar file (mode 0600) next to it; when HK_STATE_KEY
+// is set the sidecar is encrypted with AES-256-GCM under a key derived from it (scrypt, salted
+// with the state's lineage), so the state and its sidecar can be shared or backed up safely.
+import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from "node:crypto";
+import { z } from "zod";
+import { AbortError } from "./errors.js";
+import type { StateData } from "./state.js";
+import { getPath, type Json, type JsonObject } from "./values.js";
+
+export const SECRET_MARKER = "$secret";
+export type SecretValues = Record<string, Record<string, Json>>;
+
+export interface SensitivePaths {
+  inputs?: readonly string[] | undefined;
+  outputs?: readonly string[] | undefined;
+}
+
+export function isSecretMarker(v: unknown): boolean {
+  return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SECRET_MARKER] === true;
+}
+
+/** The state with secrets replaced by markers, and the secrets by address and path ("outputs.key"). */
+export function splitSecrets(state: StateData, sensitiveOf: (type: string) => SensitivePaths | undefined): { state: StateData; secrets: SecretValues } {
+  const secrets: SecretValues = {};
+  const resources = state.resources.map((r) => {
+    const paths = sensitiveOf(r.type);
+    if (!paths) return r;
+    const found: Record<string, Json> = {};
+    const inputs = redactPaths(r.inputs, paths.inputs ?? [], (p, v) => (found[`inputs.${p}`] = v));
+    const outputs = redactPaths(r.outputs, paths.outputs ?? [], (p, v) => (found[`outputs.${p}`] = v));
+    if (Object.keys(found).length > 0) secrets[r.address] = found;
+    return { ...r, inputs, outputs };
+  });
+  return { state: { ...state, resources }, secrets };
+}
+
+/** Put secret values back where their markers stand; returns the paths whose values are missing. */
+export function joinSecrets(state: StateData, secrets: SecretValues): { state: StateData; missing: string[] } {
+  const missing: string[] = [];
+  const resources = state.resources.map((r) => {
+    const values = secrets[r.address] ?? {};
+    const fill = (obj: JsonObject, prefix: string) =>
+      mapMarkers(obj, "", (p) => {
+        const v = values[`${prefix}.${p}`];
+        if (v === undefined) missing.push(`${r.address}.${prefix}.${p}`);
+        return v;
+      });
+    return { ...r, inputs: fill(r.inputs, "inputs"), outputs: fill(r.outputs, "outputs") };
+  });
+  return { state: { ...state, resources }, missing };
+}
+
+/** Replace the value at each path (when present) with the marker, reporting what was taken. */
+export function redactPaths(obj: JsonObject, paths: readonly string[], take?: (path: string, value: Json) => void, marker: Json = { [SECRET_MARKER]: true }): JsonObject {
+  let out = obj;
+  for (const p of paths) {
+    const v = getPath(out, p) as Json | undefined;
+    if (v === undefined || isSecretMarker(v)) continue;
+    take?.(p, v);
+    out = setPath(out, p, marker);
+  }
+  return out;
+}
+
+function setPath(obj: JsonObject, path: string, value: Json): JsonObject {
+  const [head, ...rest] = path.split(".");
+  const key = head as string;
+  const copy: JsonObject = Array.isArray(obj) ? ([...(obj as Json[])] as unknown as JsonObject) : { ...obj };
+  copy[key] = rest.length === 0 ? value : setPath((obj[key] ?? {}) as JsonObject, rest.join("."), value);
+  return copy;
+}
+
+function mapMarkers(value: JsonObject, prefix: string, get: (path: string) => Json | undefined): JsonObject {
+  const out: JsonObject = Array.isArray(value) ? ([] as unknown as JsonObject) : {};
+  for (const [k, v] of Object.entries(value)) {
+    const p = prefix === "" ? k : `${prefix}.${k}`;
+    if (isSecretMarker(v)) out[k] = get(p) ?? v;
+    else if (typeof v === "object" && v !== null) out[k] = mapMarkers(v as JsonObject, p, get);
+    else out[k] = v;
+  }
+  return out;
+}
+
+const plainSchema = z.strictObject({ format: z.literal(1), lineage: z.string(), serial: z.number(), values: z.record(z.string(), z.record(z.string(), z.unknown())) });
+const sealedSchema = z.strictObject({ format: z.literal(1), lineage: z.string(), serial: z.number(), cipher: z.literal("aes-256-gcm"), iv: z.string(), tag: z.string(), data: z.string() });
+export const secretsFileSchema = z.union([plainSchema, sealedSchema]);
+export type SecretsFile = z.infer<typeof secretsFileSchema>;
+
+export function sealSecrets(values: SecretValues, lineage: string, serial: number, key: string | undefined): SecretsFile {
+  if (key === undefined || key === "") return { format: 1, lineage, serial, values };
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", deriveKey(key, lineage), iv);
+  const data = Buffer.concat([cipher.update(JSON.stringify(values), "utf8"), cipher.final()]);
+  return { format: 1, lineage, serial, cipher: "aes-256-gcm", iv: iv.toString("base64"), tag: cipher.getAuthTag().toString("base64"), data: data.toString("base64") };
+}
+
+export function openSecrets(file: SecretsFile, key: string | undefined, where: string): SecretValues {
+  if ("values" in file) return file.values as SecretValues;
+  if (key === undefined || key === "") throw new AbortError(`${where}: the state's secrets are encrypted`, "set HK_STATE_KEY to the key they were written with");
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", deriveKey(key, file.lineage), Buffer.from(file.iv, "base64"));
+    decipher.setAuthTag(Buffer.from(file.tag, "base64"));
+    const text = Buffer.concat([decipher.update(Buffer.from(file.data, "base64")), decipher.final()]).toString("utf8");
+    return JSON.parse(text) as SecretValues;
+  } catch {
+    throw new AbortError(`${where}: cannot decrypt the state's secrets with HK_STATE_KEY`, "set HK_STATE_KEY to the key they were written with");
+  }
+}
+
+function deriveKey(key: string, lineage: string): Buffer {
+  return scryptSync(key, `hk-state:${lineage}`, 32);
+}

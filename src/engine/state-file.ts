@@ -1,0 +1,98 @@
+// Reading and writing the state file and its secrets sidecar. Loading goes through the schema;
+// anything unreadable is refused with the file named and left exactly as it was.
+import { readFile } from "node:fs/promises";
+import { writeFileAtomic } from "./atomic-file.js";
+import { AbortError } from "./errors.js";
+import { formatIssues } from "./issues.js";
+import { joinSecrets, openSecrets, sealSecrets, secretsFileSchema, splitSecrets, type SensitivePaths } from "./secrets.js";
+import { STATE_FORMAT, stateSchema, type StateData } from "./state.js";
+
+export interface StatePaths {
+  state: string;
+  secrets: string;
+  backup: string;
+  lock: string;
+}
+
+export function statePaths(statePath: string): StatePaths {
+  const base = statePath.endsWith(".json") ? statePath.slice(0, -".json".length) : statePath;
+  return { state: statePath, secrets: `${base}.secrets.json`, backup: `${statePath}.backup`, lock: `${statePath}.lock` };
+}
+
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new AbortError(`${path}: cannot read the state file: ${(err as Error).message}`);
+  }
+}
+
+function parseJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new AbortError(
+      `${path}: not valid JSON (${(err as Error).message}); the file is left untouched`,
+      "restore it from its .backup file or repair it by hand",
+    );
+  }
+}
+
+/** Parse and check a state file's text. Refuses newer formats before anything else. */
+export function parseState(text: string, path: string): StateData {
+  const raw = parseJson(text, path);
+  const format = (raw as { format?: unknown } | null)?.format;
+  if (typeof format === "number" && format > STATE_FORMAT) {
+    throw new AbortError(`${path}: written by a newer hk (state format ${format}; this hk reads format ${STATE_FORMAT}); the file is left untouched`, "upgrade hk");
+  }
+  const parsed = stateSchema.safeParse(raw);
+  if (!parsed.success) throw new AbortError(`${path}: not a valid hk state file: ${formatIssues(parsed.error.issues)}; the file is left untouched`);
+  return parsed.data as StateData;
+}
+
+/** The state with its secrets joined back in, or undefined when there is no state file yet. */
+export async function loadState(paths: StatePaths, key: string | undefined): Promise<{ state: StateData; missingSecrets: string[] } | undefined> {
+  const text = await readIfExists(paths.state);
+  if (text === undefined) return undefined;
+  const state = parseState(text, paths.state);
+  const secretsText = await readIfExists(paths.secrets);
+  if (secretsText === undefined) {
+    const { missing } = joinSecrets(state, {});
+    return { state, missingSecrets: missing };
+  }
+  const parsed = secretsFileSchema.safeParse(parseJson(secretsText, paths.secrets));
+  if (!parsed.success) throw new AbortError(`${paths.secrets}: not a valid hk secrets file: ${formatIssues(parsed.error.issues)}`);
+  if (parsed.data.lineage !== state.lineage) {
+    throw new AbortError(`${paths.secrets}: belongs to another state (lineage ${parsed.data.lineage}, state has ${state.lineage})`);
+  }
+  const joined = joinSecrets(state, openSecrets(parsed.data, key, paths.secrets));
+  return { state: joined.state, missingSecrets: joined.missing };
+}
+
+/**
+ * Write state and secrets atomically, secrets first: a crash between the two leaves a sidecar
+ * that is at most one step ahead, which loading tolerates (extra entries are ignored).
+ */
+export async function saveState(paths: StatePaths, state: StateData, key: string | undefined, sensitiveOf: (type: string) => SensitivePaths | undefined): Promise<void> {
+  const split = splitSecrets(state, sensitiveOf);
+  if (Object.keys(split.secrets).length > 0 || (await readIfExists(paths.secrets)) !== undefined) {
+    const sealed = sealSecrets(split.secrets, state.lineage, state.serial, key);
+    await writeFileAtomic(paths.secrets, JSON.stringify(sealed, null, 2) + "\n", 0o600);
+  }
+  await writeFileAtomic(paths.state, JSON.stringify(split.state, null, 2) + "\n", 0o600);
+}
+
+/** Keep one copy of the files as they were before this run changed them. */
+export async function backupState(paths: StatePaths): Promise<void> {
+  for (const [from, to] of [
+    [paths.state, paths.backup],
+    [paths.secrets, `${paths.secrets}.backup`],
+  ] as const) {
+    const text = await readIfExists(from);
+    if (text !== undefined) {
+      await writeFileAtomic(to, text, 0o600);
+    }
+  }
+}
+

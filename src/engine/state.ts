@@ -1,0 +1,76 @@
+// The state file's shape, checked on every load. Format 1. A file from a newer hk, a truncated
+// file or one that does not match is refused and left untouched.
+import { z } from "zod";
+import type { JsonObject } from "./values.js";
+
+export const STATE_FORMAT = 1;
+
+const json: z.ZodType<unknown> = z.unknown();
+const jsonObject = z.record(z.string(), json);
+
+export const resourceStateSchema = z.strictObject({
+  address: z.string().min(1),
+  type: z.string().min(1),
+  /** null only for a dormant temporary resource, which has no live object. */
+  id: z.string().nullable(),
+  /**
+   * created: live, the object the address stands for. tainted: left by a failed create; replaced
+   * next run. deposed: the old object of a create-before-destroy replacement, still to be deleted.
+   * dormant: a temporary resource with no live object now (remembered for the next time it is needed).
+   */
+  status: z.enum(["created", "tainted", "deposed", "dormant"]),
+  inputs: jsonObject,
+  outputs: jsonObject,
+  dependencies: z.array(z.string()),
+  lifecycle: z
+    .strictObject({ protect: z.boolean().optional(), temporary: z.boolean().optional(), createBeforeDestroy: z.boolean().optional() })
+    .optional(),
+  createdAt: z.string().optional(),
+  updatedAt: z.string().optional(),
+});
+
+export const pendingOpSchema = z.strictObject({
+  id: z.string().min(1),
+  address: z.string().min(1),
+  type: z.string().min(1),
+  operation: z.enum(["create", "update", "delete"]),
+  startedAt: z.string(),
+  pid: z.number().int(),
+  host: z.string(),
+  /** The object's id for update/delete; absent for create (the crash may have come before it was known). */
+  objectId: z.string().optional(),
+  /** The inputs a create was called with, so a later run can find the object it made. */
+  inputs: jsonObject.optional(),
+});
+
+export const stateSchema = z.strictObject({
+  format: z.literal(STATE_FORMAT),
+  serial: z.number().int().nonnegative(),
+  lineage: z.string().min(1),
+  /** The stack (cluster) the state belongs to; ownership labels carry it. */
+  stack: z.string(),
+  hkVersion: z.string(),
+  resources: z.array(resourceStateSchema),
+  outputs: jsonObject,
+  pending: z.array(pendingOpSchema),
+});
+
+export type ResourceState = Omit<z.infer<typeof resourceStateSchema>, "inputs" | "outputs"> & {
+  inputs: JsonObject;
+  outputs: JsonObject;
+};
+export type PendingOp = Omit<z.infer<typeof pendingOpSchema>, "inputs"> & { inputs?: JsonObject };
+export type StateData = Omit<z.infer<typeof stateSchema>, "resources" | "pending" | "outputs"> & {
+  resources: ResourceState[];
+  pending: PendingOp[];
+  outputs: JsonObject;
+};
+
+export function emptyState(lineage: string, stack: string, hkVersion: string): StateData {
+  return { format: STATE_FORMAT, serial: 0, lineage, stack, hkVersion, resources: [], outputs: {}, pending: [] };
+}
+
+/** The object an address stands for now (never a deposed one). */
+export function findResource(state: StateData, address: string): ResourceState | undefined {
+  return state.resources.find((r) => r.address === address && r.status !== "deposed");
+}
