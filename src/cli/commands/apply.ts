@@ -1,0 +1,44 @@
+// hk apply [FILE]: plan (or load a saved plan), confirm, apply.
+import { configDigest } from "../../engine/plan-build.js";
+import { checkSavedPlan, loadPlan } from "../../engine/plan-file.js";
+import { applyRecoveries, recoverPending } from "../../engine/recover.js";
+import { confirmPlan, makePlan, requireApproval, runApply } from "../apply-service.js";
+import { parseParallelism, type PlanningOptions } from "../options.js";
+import { createOutput } from "../output.js";
+import { openSession } from "../session.js";
+
+interface Options extends PlanningOptions {
+  autoApprove: boolean;
+}
+
+export default async function apply(planFile: string | undefined, opts: Options): Promise<number> {
+  const out = await createOutput(opts);
+  const controller = new AbortController();
+  if (planFile) return applySaved(planFile, opts, out, controller);
+  requireApproval(opts.autoApprove, opts.json);
+  const session = await openSession(opts, "hk apply");
+  try {
+    const outcome = await makePlan(session, out, "apply", opts, controller.signal);
+    if (!(await confirmPlan(out, outcome.plan, opts.autoApprove))) return 1;
+    return await runApply(session, out, { ...outcome, plan: outcome.plan, parallelism: parseParallelism(opts.parallelism), controller });
+  } finally {
+    await session.close();
+  }
+}
+
+/** A saved plan was approved when it was made: apply exactly it, if nothing moved since. */
+async function applySaved(file: string, opts: Options, out: Awaited<ReturnType<typeof createOutput>>, controller: AbortController): Promise<number> {
+  const plan = await loadPlan(file);
+  const session = await openSession(opts, `hk apply ${file}`);
+  try {
+    const { stack, registry } = session.target;
+    checkSavedPlan(file, plan, session.store.current, configDigest(plan.mode, stack, plan.options.targets, plan.options.replace));
+    const working = structuredClone(session.store.current);
+    const recoveries = await recoverPending(working, registry, out.bus, controller.signal);
+    applyRecoveries(working, recoveries);
+    await out.showPlan(plan);
+    return await runApply(session, out, { plan, recoveries, parallelism: parseParallelism(opts.parallelism), controller });
+  } finally {
+    await session.close();
+  }
+}

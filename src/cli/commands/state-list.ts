@@ -1,0 +1,18 @@
+// hk state list: one line per object in the state: address, id, and status when not plain.
+import { loadState, statePaths } from "../../engine/state-file.js";
+import { paths, type GlobalOptions } from "../options.js";
+
+export default async function stateList(opts: GlobalOptions): Promise<number> {
+  const file = statePaths(paths(opts).state);
+  const loaded = await loadState(file, process.env.HK_STATE_KEY);
+  const resources = loaded?.state.resources ?? [];
+  if (opts.json) {
+    process.stdout.write(JSON.stringify(resources.map((r) => ({ address: r.address, type: r.type, id: r.id, status: r.status }))) + "\n");
+    return 0;
+  }
+  for (const r of [...resources].sort((a, b) => a.address.localeCompare(b.address))) {
+    const status = r.status === "created" ? "" : `  (${r.status})`;
+    process.stdout.write(`${r.address}  ${r.id ?? "-"}${status}\n`);
+  }
+  return 0;
+}

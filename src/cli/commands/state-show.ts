@@ -1,0 +1,34 @@
+// hk state show ADDR: one object's record, with secrets shown as (sensitive).
+import { AbortError } from "../../engine/errors.js";
+import { SECRET_MARKER } from "../../engine/secrets.js";
+import { parseState, statePaths } from "../../engine/state-file.js";
+import { readFile } from "node:fs/promises";
+import { stringify } from "yaml";
+import { paths, type GlobalOptions } from "../options.js";
+
+export default async function stateShow(address: string, opts: GlobalOptions): Promise<number> {
+  const file = statePaths(paths(opts).state).state;
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    throw new AbortError(`${file}: there is no state file yet`, "run hk apply first");
+  }
+  // The public file only: secrets stay in their sidecar and show as (sensitive).
+  const state = parseState(text, file);
+  const found = state.resources.filter((r) => r.address === address);
+  if (found.length === 0) throw new AbortError(`${address}: not in the state`, "see hk state list");
+  const hide = (v: unknown): unknown =>
+    typeof v === "object" && v !== null
+      ? (v as Record<string, unknown>)[SECRET_MARKER] === true
+        ? "(sensitive)"
+        : Array.isArray(v)
+          ? v.map(hide)
+          : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, hide(x)]))
+      : v;
+  for (const r of found) {
+    if (opts.json) process.stdout.write(JSON.stringify(hide(r)) + "\n");
+    else process.stdout.write(`# ${r.address}${r.status === "created" ? "" : ` (${r.status})`}\n${stringify(hide(r))}`);
+  }
+  return 0;
+}

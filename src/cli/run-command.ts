@@ -1,0 +1,21 @@
+// The only place that turns errors into exit codes and text. User errors print one line (plus
+// what to do next), never a stack trace; hk's own bugs say so.
+import { AbortError, BugError, CreateFailedError, ExternalError } from "../engine/errors.js";
+
+export async function runCommand(fn: () => Promise<number>): Promise<number> {
+  try {
+    return await fn();
+  } catch (err) {
+    process.stderr.write(describe(err));
+    return 1;
+  }
+}
+
+export function describe(err: unknown): string {
+  if (err instanceof AbortError) return `Error: ${err.message}\n${err.next ? `  ${err.next}\n` : ""}`;
+  if (err instanceof ExternalError || err instanceof CreateFailedError) return `Error: ${err.message}\n`;
+  if (err instanceof BugError) return `hk bug: ${err.message}\n  please report it with the command you ran\n${process.env.HK_DEBUG ? `${err.stack}\n` : ""}`;
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e.code === "string" && typeof e.message === "string") return `Error: ${e.message}\n`;
+  return `hk bug: unexpected error: ${err instanceof Error ? err.message : String(err)}\n${process.env.HK_DEBUG && err instanceof Error ? `${err.stack}\n` : ""}`;
+}

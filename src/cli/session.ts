@@ -1,0 +1,82 @@
+// Everything a command works on: the loaded config as a stack of resources, the resource types
+// (with their provider clients), the state, and the lock. Opened in that order so a bad config
+// fails before anything is locked or read; closed in reverse.
+import { mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
+import { loadConfig, type LoadedConfig } from "../config/load.js";
+import type { Stack } from "../engine/declaration.js";
+import { acquireLock, type Lock } from "../engine/lock.js";
+import { registry as makeRegistry, type Registry } from "../engine/resource.js";
+import { statePaths, type StatePaths } from "../engine/state-file.js";
+import { StateStore } from "../engine/state-store.js";
+import { paths, parseDuration, type GlobalOptions } from "./options.js";
+import { HK_VERSION } from "./version.js";
+
+export interface Target {
+  stack: Stack;
+  registry: Registry;
+  close(): Promise<void>;
+}
+
+export interface Session {
+  loaded: LoadedConfig;
+  target: Target;
+  paths: StatePaths;
+  store: StateStore;
+  lock: Lock | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * The stack and resource types a config stands for. With `connect`, provider clients are set up
+ * (sandbox world opened, token checked); without, types exist only to plan the graph's shape.
+ */
+export async function openTarget(loaded: LoadedConfig, opts: GlobalOptions, connect = true): Promise<Target> {
+  if (loaded.kind === "stack") {
+    const m = loaded.module;
+    const stack: Stack = { name: m.name, resources: m.resources };
+    if (m.outputs) stack.outputs = m.outputs;
+    return { stack, registry: makeRegistry(m.types), close: async () => undefined };
+  }
+  const { openClusterTarget } = await import("./cluster-target.js");
+  return openClusterTarget(loaded.config, opts, paths(opts).sandboxDir, connect);
+}
+
+export async function openSession(opts: GlobalOptions, command: string, lock = true): Promise<Session> {
+  const where = paths(opts);
+  const loaded = await loadConfig(where.config);
+  const sp = statePaths(where.state);
+  let held: Lock | undefined;
+  if (lock) {
+    await mkdir(dirname(sp.state), { recursive: true, mode: 0o700 });
+    held = await acquireLock(sp.lock, { command, timeoutMs: parseDuration("--lock-timeout", opts.lockTimeout ?? "0s") });
+  }
+  let target: Target | undefined;
+  try {
+    target = await openTarget(loaded, opts);
+    const types = target.registry;
+    const store = await StateStore.open(sp, {
+      stack: target.stack.name,
+      hkVersion: HK_VERSION,
+      key: process.env.HK_STATE_KEY,
+      sensitiveOf: (t) => types.get(t)?.sensitive,
+    });
+    const t = target;
+    return {
+      loaded,
+      target: t,
+      paths: sp,
+      store,
+      lock: held,
+      async close() {
+        await store.flush().catch(() => undefined);
+        await t.close().catch(() => undefined);
+        await held?.release();
+      },
+    };
+  } catch (err) {
+    await target?.close().catch(() => undefined);
+    await held?.release();
+    throw err;
+  }
+}

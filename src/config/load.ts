@@ -1,0 +1,44 @@
+// Load cluster.config.ts at run time with no build step (jiti), then validate it. Every problem
+// is reported with its path and the file name; nothing is written on failure.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { AbortError } from "../engine/errors.js";
+import { issueLines } from "../engine/issues.js";
+import { isStackModule, type StackModule } from "./define.js";
+import { clusterConfigSchema, type ClusterConfig } from "./schema.js";
+
+export type LoadedConfig = { kind: "cluster"; path: string; config: ClusterConfig } | { kind: "stack"; path: string; module: StackModule };
+
+/** The module a config's `import ... from "hkctl"` resolves to: this package's own entry. */
+function selfEntry(): string {
+  for (const ext of [".js", ".ts"]) {
+    const p = fileURLToPath(new URL(`./index${ext}`, import.meta.url));
+    if (existsSync(p)) return p;
+  }
+  return fileURLToPath(new URL("./index.js", import.meta.url));
+}
+
+export async function loadConfig(path: string): Promise<LoadedConfig> {
+  if (!existsSync(path)) {
+    throw new AbortError(`${path}: no such config file`, "create cluster.config.ts (copy the example from the hk repository) or pass --config PATH");
+  }
+  const { createJiti } = await import("jiti");
+  const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, alias: { hkctl: selfEntry() } });
+  let loaded: unknown;
+  try {
+    loaded = await jiti.import(path, { default: true });
+  } catch (err) {
+    const first = String((err as Error).message ?? err).split("\n")[0];
+    throw new AbortError(`${path}: cannot load the config: ${first}`);
+  }
+  if (isStackModule(loaded)) return { kind: "stack", path, module: loaded };
+  if (typeof loaded !== "object" || loaded === null) {
+    throw new AbortError(`${path}: the config must \`export default defineConfig({...})\``);
+  }
+  const parsed = clusterConfigSchema.safeParse(loaded);
+  if (!parsed.success) {
+    const lines = issueLines(parsed.error.issues);
+    throw new AbortError(`${path}: invalid config (${lines.length} problem${lines.length === 1 ? "" : "s"}):\n  ${lines.join("\n  ")}`);
+  }
+  return { kind: "cluster", path, config: parsed.data };
+}

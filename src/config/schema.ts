@@ -1,0 +1,94 @@
+// The cluster config users write in cluster.config.ts, with the defaults of the seed's working
+// cluster (seed 001). Every field has a message a user can act on.
+import { z } from "zod";
+
+const cidr = (what: string) =>
+  z.string({ error: `expected ${what} as a CIDR string` }).regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, { error: `expected ${what} as a CIDR like 10.0.0.0/16` });
+const version = (example: string) => z.string({ error: `expected a version like ${example}` }).regex(/^v\d+\.\d+\.\d+$/, { error: `expected a version like ${example}` });
+const count = z.number({ error: "expected a number ≥ 1" }).int({ error: "expected a whole number ≥ 1" }).min(1, { error: "expected a number ≥ 1" });
+const name = z
+  .string({ error: "expected a name" })
+  .regex(/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/, { error: "expected a lowercase name of 1-32 letters, digits and dashes" });
+
+export const firewallRuleSchema = z.strictObject({
+  description: z.string().max(255).optional(),
+  direction: z.enum(["in", "out"]).default("in"),
+  protocol: z.enum(["tcp", "udp", "icmp", "esp", "gre"]),
+  port: z.string().regex(/^\d+(-\d+)?$/, { error: 'expected a port like "443" or a range like "30000-32767"' }).optional(),
+  sourceIps: z.array(cidr("a source address")).default([]),
+  destinationIps: z.array(cidr("a destination address")).default([]),
+});
+
+export const lifecycleSchema = z
+  .strictObject({
+    protect: z.boolean().optional(),
+    ignoreChanges: z.array(z.string()).optional(),
+    createBeforeDestroy: z.boolean().optional(),
+  })
+  .optional();
+
+export const clusterConfigSchema = z.strictObject({
+  /** Cluster name: Hetzner labels (caph-cluster-<name>=owned) and every resource name derive from it. */
+  name: name.default("k8s"),
+  hcloud: z
+    .strictObject({
+      location: z.enum(["nbg1", "fsn1", "hel1", "ash", "hil", "sin"], { error: "expected a Hetzner location: nbg1, fsn1, hel1, ash, hil or sin" }).default("nbg1"),
+      networkZone: z.enum(["eu-central", "us-east", "us-west", "ap-southeast"]).default("eu-central"),
+    })
+    .prefault({}),
+  talos: z
+    .strictObject({
+      version: version("v1.12.2").default("v1.12.2"),
+      arch: z.enum(["amd64", "arm64"]).default("amd64"),
+      /** Official extensions baked into the image through the Talos Image Factory. */
+      extensions: z.array(z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, { error: "expected an extension like siderolabs/qemu-guest-agent" })).default(["siderolabs/qemu-guest-agent"]),
+      /** Use this Image Factory schematic instead of making one from `extensions`. */
+      schematicId: z.string().regex(/^[0-9a-f]{64}$/, { error: "expected a 64-character hex schematic id" }).optional(),
+      imageFactory: z.url({ error: "expected the Image Factory's URL" }).default("https://factory.talos.dev"),
+      /** The server type the snapshot is built on (the build server is deleted afterwards). */
+      buildServerType: z.string().optional(),
+      lifecycle: lifecycleSchema,
+    })
+    .prefault({}),
+  kubernetes: z.strictObject({ version: version("v1.32.2").default("v1.32.2") }).prefault({}),
+  controlPlane: z
+    .strictObject({
+      replicas: count.default(3),
+      serverType: z.string({ error: "expected a Hetzner server type like cx33" }).min(1).default("cx33"),
+      loadBalancerType: z.string().min(1).default("lb11"),
+    })
+    .prefault({}),
+  network: z
+    .strictObject({
+      cidr: cidr("the network").default("10.10.0.0/16"),
+      controlPlaneSubnet: cidr("the control-plane subnet").default("10.10.64.0/25"),
+      pods: cidr("the pod network").default("10.10.128.0/17"),
+      services: cidr("the service network").default("10.10.96.0/20"),
+    })
+    .prefault({}),
+  firewall: z
+    .strictObject({
+      /** Who may reach the Kubernetes API (6443) and the Talos API (50000). */
+      adminCidrs: z.array(cidr("an admin address")).min(1, { error: "expected at least one admin CIDR" }).default(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]),
+      /** Rules added after the defaults. */
+      extraRules: z.array(firewallRuleSchema).default([]),
+      lifecycle: lifecycleSchema,
+    })
+    .prefault({}),
+  /** The provider matrix of seed 001: one coherent set, all on the CAPI v1beta1 contract. */
+  versions: z
+    .strictObject({
+      clusterApi: version("v1.10.10").default("v1.10.10"),
+      caph: version("v1.0.7").default("v1.0.7"),
+      cabpt: version("v0.6.11").default("v0.6.11"),
+      cacppt: version("v0.5.12").default("v0.5.12"),
+      caaph: version("v0.4.2").default("v0.4.2"),
+      cilium: z.string().default("1.18.6"),
+      hcloudCcm: z.string().default("1.29.2"),
+      talosCcm: z.string().default("0.5.4"),
+    })
+    .prefault({}),
+});
+
+export type ClusterConfigInput = z.input<typeof clusterConfigSchema>;
+export type ClusterConfig = z.output<typeof clusterConfigSchema>;

@@ -1,0 +1,51 @@
+// The live apply view for terminals: finished lines printed once through <Static>, one animated
+// line per running step below them. Loaded only through `await import()`.
+import { render, Static } from "ink";
+import { useEffect, useState, useSyncExternalStore } from "react";
+import { footerLine, runningLine, type ApplyStore } from "./apply-store.js";
+import { StyledLine } from "./LinesView.js";
+
+const TICK_MS = 100;
+
+export function ApplyView({ store, color = true }: { store: ApplyStore; color?: boolean }) {
+  const state = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const [tick, setTick] = useState(0);
+  const live = state.running.length > 0;
+  useEffect(() => {
+    if (!live) return undefined;
+    const timer = setInterval(() => setTick((t) => t + 1), TICK_MS);
+    return () => clearInterval(timer);
+  }, [live]);
+  const now = Date.now();
+  const footer = footerLine(state);
+  return (
+    <>
+      <Static items={[...state.printed]}>{(l, i) => <StyledLine key={i} line={l} color={color} />}</Static>
+      {state.running.map((r) => (
+        <StyledLine key={r.key} line={runningLine(r, now, tick)} color={color} truncate />
+      ))}
+      {footer && <StyledLine line={footer} color={color} />}
+    </>
+  );
+}
+
+export interface MountedApply {
+  /** Resolves once ink has written its last frame and let go of the terminal. */
+  exited: Promise<void>;
+  unmount(): void;
+}
+
+/** The one ink render of a run: it lives until the store reports apply-done or unmount is called. */
+export function mountApplyView(store: ApplyStore, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; color: boolean }): MountedApply {
+  const instance = render(<ApplyView store={store} color={io.color} />, { stdout: io.stdout, stderr: io.stderr, exitOnCtrlC: false });
+  const unmount = () => {
+    off();
+    instance.unmount();
+  };
+  // Unmount after React has committed the summary, so the last frame includes it.
+  const off = store.subscribe(() => {
+    if (store.getSnapshot().done) queueMicrotask(unmount);
+  });
+  if (store.getSnapshot().done) queueMicrotask(unmount);
+  return { exited: instance.waitUntilExit().then(() => undefined), unmount };
+}

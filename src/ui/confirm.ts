@@ -1,0 +1,27 @@
+// The approval prompt before apply and destroy. Like Terraform, only the exact answer "yes"
+// approves; anything else, end of input or Ctrl-C declines.
+import { createInterface } from "node:readline";
+
+export interface PromptIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+}
+
+/** Ask `question`; true only when the answer is `yes`. */
+export function confirm(question: string, io: PromptIo): Promise<boolean> {
+  io.stdout.write(`${question}\n  Only 'yes' will be accepted to approve.\n\n`);
+  const rl = createInterface({ input: io.stdin, output: io.stdout });
+  return new Promise<boolean>((resolve) => {
+    let answered = false;
+    rl.on("close", () => {
+      if (!answered) io.stdout.write("\n");
+      resolve(false);
+    });
+    rl.on("SIGINT", () => rl.close());
+    rl.question("  Enter a value: ", (answer) => {
+      answered = true;
+      resolve(answer.trim() === "yes");
+      rl.close();
+    });
+  });
+}
