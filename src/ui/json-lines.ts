@@ -11,7 +11,8 @@ export function jsonListener(stream: NodeJS.WritableStream, now: () => Date = ()
 
 /** One event as its JSON line (without the newline); `type` and `time` come first. */
 export function jsonLine(event: EngineEvent, time: Date): string {
-  return JSON.stringify({ type: event.type, time: time.toISOString(), ...event }, (_key, value: unknown) =>
+  const { type, ...fields } = event;
+  return JSON.stringify({ type, time: time.toISOString(), ...fields }, (_key, value: unknown) =>
     // Errors cannot be serialised as they are: keep their message. Undefined fields are dropped.
     value instanceof Error ? value.message : value,
   );
