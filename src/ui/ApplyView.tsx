@@ -37,7 +37,7 @@ export interface MountedApply {
 
 /** The one ink render of a run: it lives until the store reports apply-done or unmount is called. */
 export function mountApplyView(store: ApplyStore, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; color: boolean }): MountedApply {
-  const instance = render(<ApplyView store={store} color={io.color} />, { stdout: io.stdout, stderr: io.stderr, exitOnCtrlC: false });
+  const instance = render(<ApplyView store={store} color={io.color} />, { stdout: io.stdout, stderr: io.stderr, exitOnCtrlC: false, patchConsole: false });
   const unmount = () => {
     off();
     instance.unmount();

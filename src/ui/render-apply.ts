@@ -23,7 +23,13 @@ export function renderApply(bus: EventBus, io: ApplyIo): ApplyRender {
     const plain = plainApply(io);
     const off = bus.on(plain.listener);
     void plain.done.then(off);
-    return { done: plain.done, stop: plain.stop };
+    return {
+      done: plain.done,
+      stop: () => {
+        off();
+        plain.stop();
+      },
+    };
   }
   // Subscribe now, so no event is lost while ink loads; the view shows the store when it mounts.
   const store = createApplyStore();

@@ -1,0 +1,102 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { acquireLock, forceUnlock, readLock } from "../../src/engine/lock.js";
+import { statePaths } from "../../src/engine/state-file.js";
+import { StateStore } from "../../src/engine/state-store.js";
+import { tempDir } from "../support/engine-harness.js";
+
+const opts = { stack: "t", hkVersion: "t", key: undefined, sensitiveOf: () => undefined };
+
+describe("state file", () => {
+  const broken: Array<[string, string, RegExp]> = [
+    ["truncated", '{"format": 1, "serial": 3, "lin', /not valid JSON .*left untouched/],
+    ["newer format", JSON.stringify({ format: 2, serial: 1 }), /written by a newer hk \(state format 2; this hk reads format 1\)/],
+    ["wrong shape", JSON.stringify({ format: 1, serial: "x", lineage: "l", stack: "s", hkVersion: "v", resources: [], outputs: {}, pending: [] }), /serial: /],
+  ];
+  for (const [name, text, message] of broken) {
+    it(`refuses a ${name} file and leaves it untouched`, async () => {
+      const dir = tempDir();
+      const p = statePaths(join(dir, "hk.state.json"));
+      writeFileSync(p.state, text);
+      await expect(StateStore.open(p, opts)).rejects.toThrow(message);
+      expect(readFileSync(p.state, "utf8")).toBe(text);
+    });
+  }
+
+  it("bumps the serial on every write, keeps the lineage, keeps one backup", async () => {
+    const dir = tempDir();
+    const p = statePaths(join(dir, "hk.state.json"));
+    const s1 = await StateStore.open(p, opts);
+    await s1.commit((s) => (s.outputs = { a: 1 }));
+    const lineage = s1.current.lineage;
+    expect(s1.current.serial).toBe(1);
+    const s2 = await StateStore.open(p, opts);
+    await s2.commit((s) => (s.outputs = { a: 2 }));
+    await s2.commit((s) => (s.outputs = { a: 3 }));
+    expect(s2.current.serial).toBe(3);
+    expect(s2.current.lineage).toBe(lineage);
+    expect(JSON.parse(readFileSync(p.backup, "utf8")).outputs).toEqual({ a: 1 });
+  });
+
+  it("coalesces concurrent commits into ordered writes", async () => {
+    const dir = tempDir();
+    const p = statePaths(join(dir, "hk.state.json"));
+    const s = await StateStore.open(p, opts);
+    await Promise.all(Array.from({ length: 50 }, (_, i) => s.commit((st) => (st.outputs = { ...st.outputs, [`k${i}`]: i }))));
+    expect(s.writes).toBeLessThan(50);
+    expect(Object.keys(JSON.parse(readFileSync(p.state, "utf8")).outputs)).toHaveLength(50);
+  });
+
+  it("encrypts the secrets sidecar with HK_STATE_KEY and refuses to read it without", async () => {
+    const dir = tempDir();
+    const p = statePaths(join(dir, "hk.state.json"));
+    const sens = { ...opts, key: "correct horse", sensitiveOf: () => ({ outputs: ["pw"] }) };
+    const s = await StateStore.open(p, sens);
+    await s.commit((st) => st.resources.push({ address: "x.a", type: "x", id: "1", status: "created", inputs: {}, outputs: { pw: "hunter2" }, dependencies: [] }));
+    expect(readFileSync(p.secrets, "utf8")).not.toContain("hunter2");
+    expect((await StateStore.open(p, sens)).current.resources[0]?.outputs.pw).toBe("hunter2");
+    await expect(StateStore.open(p, { ...sens, key: undefined })).rejects.toThrow(/secrets are encrypted/);
+    await expect(StateStore.open(p, { ...sens, key: "wrong" })).rejects.toThrow(/cannot decrypt/);
+  });
+});
+
+describe("lock", () => {
+  it("a second holder fails at once with the holder's pid, host, command and start", async () => {
+    const path = join(tempDir(), "hk.state.json.lock");
+    const lock = await acquireLock(path, { command: "hk apply" });
+    const err = await acquireLock(path, { command: "hk plan" }).catch((e: Error) => e);
+    expect(String(err)).toMatch(new RegExp(`locked by pid ${process.pid} on .* \\("hk apply", since .*\\), lock ID ${lock.info.id}`));
+    await lock.release();
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it("waits up to --lock-timeout for the holder to finish", async () => {
+    const path = join(tempDir(), "lock");
+    const lock = await acquireLock(path, { command: "first" });
+    setTimeout(() => void lock.release(), 200);
+    const second = await acquireLock(path, { command: "second", timeoutMs: 3000, pollMs: 20 });
+    expect(second.info.command).toBe("second");
+  });
+
+  it("takes over a lock left by a dead process", async () => {
+    const dir = tempDir();
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, "lock");
+    const child = spawn(process.execPath, ["-e", "setTimeout(()=>{}, 10)"]);
+    await new Promise((r) => child.on("exit", r));
+    writeFileSync(path, JSON.stringify({ id: "dead", pid: child.pid, host: (await import("node:os")).hostname(), command: "hk apply", startedAt: "then" }));
+    const lock = await acquireLock(path, { command: "hk apply" });
+    expect((await readLock(path))?.id).toBe(lock.info.id);
+  });
+
+  it("hk unlock removes a lock only by its ID", async () => {
+    const path = join(tempDir(), "lock");
+    writeFileSync(path, JSON.stringify({ id: "abc", pid: 1, host: "elsewhere", command: "hk apply", startedAt: "then" }));
+    await expect(acquireLock(path, { command: "x" })).rejects.toMatchObject({ next: expect.stringContaining("hk unlock abc") });
+    await expect(forceUnlock(path, "nope")).rejects.toThrow(/has ID abc, not nope/);
+    await forceUnlock(path, "abc");
+    expect(existsSync(path)).toBe(false);
+  });
+});
