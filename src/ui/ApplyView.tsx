@@ -1,6 +1,6 @@
 // The live apply view for terminals: finished lines printed once through <Static>, one animated
 // line per running step below them. Loaded only through `await import()`.
-import { render, Static } from "ink";
+import { render, Static, useApp } from "ink";
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { footerLine, runningLine, type ApplyStore } from "./apply-store.js";
 import { StyledLine } from "./LinesView.js";
@@ -10,7 +10,12 @@ const TICK_MS = 100;
 export function ApplyView({ store, color = true }: { store: ApplyStore; color?: boolean }) {
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const [tick, setTick] = useState(0);
+  const { exit } = useApp();
   const live = state.running.length > 0;
+  // Leave once the summary is on screen: the effect runs after the frame holding it is committed.
+  useEffect(() => {
+    if (state.done) exit();
+  }, [state.done, exit]);
   useEffect(() => {
     if (!live) return undefined;
     const timer = setInterval(() => setTick((t) => t + 1), TICK_MS);
@@ -35,17 +40,10 @@ export interface MountedApply {
   unmount(): void;
 }
 
-/** The one ink render of a run: it lives until the store reports apply-done or unmount is called. */
+/** The one ink render of a run: it lives until the view has shown apply-done, or unmount. */
 export function mountApplyView(store: ApplyStore, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; color: boolean }): MountedApply {
+  // patchConsole off: nothing in hk logs through console while a view runs, and the patch
+  // would replace the global console for the whole process.
   const instance = render(<ApplyView store={store} color={io.color} />, { stdout: io.stdout, stderr: io.stderr, exitOnCtrlC: false, patchConsole: false });
-  const unmount = () => {
-    off();
-    instance.unmount();
-  };
-  // Unmount after React has committed the summary, so the last frame includes it.
-  const off = store.subscribe(() => {
-    if (store.getSnapshot().done) queueMicrotask(unmount);
-  });
-  if (store.getSnapshot().done) queueMicrotask(unmount);
-  return { exited: instance.waitUntilExit().then(() => undefined), unmount };
+  return { exited: instance.waitUntilExit().then(() => undefined), unmount: () => instance.unmount() };
 }

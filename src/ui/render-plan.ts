@@ -14,7 +14,7 @@ export async function renderPlan(plan: Plan, io: { stdout: NodeJS.WriteStream; c
   const width = io.tty ? io.stdout.columns : undefined;
   if (io.tty && io.color) {
     const { renderLinesToString } = await import("./LinesView.js");
-    io.stdout.write(renderLinesToString(wrapLines(planLines(plan), width), width ?? 100) + "\n");
+    io.stdout.write(renderLinesToString(wrapLines(planLines(plan), width), width ?? 100, io.color) + "\n");
     return;
   }
   io.stdout.write(formatPlan(plan, width === undefined ? { color: io.color } : { color: io.color, width }) + "\n");
