@@ -57,7 +57,8 @@ export function eventLines(e: EngineEvent): Line[] {
     case "step-skipped":
       return [line(seg("-", "dim"), " ", seg(e.address, "bold"), seg(`: skipped: ${e.reason}`, "dim"))];
     case "interrupt":
-      return [line(seg(e.count > 1 ? "Interrupt received again: " : "Interrupt received: ", "yellow", "bold"), seg(e.message, "yellow"))];
+      // The message says it all ("Interrupt received: finishing running steps, …").
+      return [line(seg(e.message, "yellow", "bold"))];
     case "diagnostic":
       return [line(seg(e.severity === "error" ? "Error: " : "Warning: ", e.severity === "error" ? "red" : "yellow", "bold"), e.message)];
     case "apply-done":

@@ -47,7 +47,7 @@ describe("renderApply without a terminal", () => {
           ask Hetzner support to raise it
           left behind: server 99 (tainted: replaced on the next apply)
       - talos_machine_config.cp-1: skipped: depends on hcloud_server.cp-1, which failed
-      Interrupt received: stopping after the running steps; press Ctrl-C again to cancel them
+      Interrupt received: finishing running steps, then stopping. Press Ctrl-C again to stop at once.
 
       Apply failed: 1 failed, 1 skipped. Resources: 1 added, 0 changed, 0 destroyed. State saved.
       "

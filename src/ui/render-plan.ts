@@ -11,7 +11,8 @@ export function formatPlan(plan: Plan, opts: { color: boolean; width?: number })
 
 /** Write the plan to `io.stdout`; ink (loaded only now) renders it on a coloured terminal. */
 export async function renderPlan(plan: Plan, io: { stdout: NodeJS.WriteStream; color: boolean; tty: boolean }): Promise<void> {
-  const width = io.tty ? io.stdout.columns : undefined;
+  // A terminal that does not report its width is taken as 100 columns wide.
+  const width = io.tty ? io.stdout.columns || 100 : undefined;
   if (io.tty && io.color) {
     const { renderLinesToString } = await import("./LinesView.js");
     io.stdout.write(renderLinesToString(wrapLines(planLines(plan), width), width ?? 100, io.color) + "\n");

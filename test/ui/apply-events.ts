@@ -20,7 +20,7 @@ export const failingApply = {
     { type: "step-failed", address: "hcloud_server.cp-1", operation: "create", durationMs: 23_000, error: "resource_limit_exceeded: server limit reached\nask Hetzner support to raise it", left: "server 99 (tainted: replaced on the next apply)" },
     { type: "step-skipped", address: "talos_machine_config.cp-1", operation: "create", reason: "depends on hcloud_server.cp-1, which failed" },
     { type: "diagnostic", severity: "warning", message: "cost estimate unavailable: no price for cx99" },
-    { type: "interrupt", count: 1, message: "stopping after the running steps; press Ctrl-C again to cancel them" },
+    { type: "interrupt", count: 1, message: "Interrupt received: finishing running steps, then stopping. Press Ctrl-C again to stop at once." },
     { type: "apply-done", mode: "apply", ok: false, durationMs: 24_000, counts: { added: 1, changed: 0, destroyed: 0, failed: 1, skipped: 1 }, outputs: {} },
   ],
 } satisfies Record<string, EngineEvent[]>;
