@@ -123,10 +123,13 @@ export async function runAdopt(env: OpEnv, op: Op, ctx: StepContext): Promise<Re
   const found = env.adopted.get(decl.address) ?? (await type.find?.(ctx, { address: decl.address, stack: env.stack.name }, inputs));
   if (!found) throw new ExternalError(`${decl.address}: the object to adopt (${op.entry.id ?? "?"}) is gone; run plan again`);
   const r = record(decl, type, found.id, storedInputs(decl, found.inputs, isTemporary(env)), checkOutputs(type, decl.address, found.outputs), "created");
-  await env.store.commit((s) => {
-    s.resources = s.resources.filter((x) => !(x.address === decl.address && x.status !== "deposed"));
-    s.resources.push(r);
-  });
+  await env.store.commit(
+    (s) => {
+      s.resources = s.resources.filter((x) => !(x.address === decl.address && x.status !== "deposed"));
+      s.resources.push(r);
+    },
+    [decl.address],
+  );
   return r;
 }
 

@@ -1,5 +1,6 @@
 // Reading and writing the state file and its secrets sidecar. Loading goes through the schema;
 // anything unreadable is refused with the file named and left exactly as it was.
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { writeFileAtomic } from "./atomic-file.js";
 import { AbortError } from "./errors.js";
@@ -72,15 +73,16 @@ export async function loadState(paths: StatePaths, key: string | undefined): Pro
 
 /**
  * Write state and secrets atomically, secrets first: a crash between the two leaves a sidecar
- * that is at most one step ahead, which loading tolerates (extra entries are ignored).
+ * that is at most one write ahead, which loading tolerates (extra entries are ignored).
  */
 export async function saveState(paths: StatePaths, state: StateData, key: string | undefined, sensitiveOf: (type: string) => SensitivePaths | undefined): Promise<void> {
+  // Serialise synchronously, before the first await: the caller may change the state meanwhile.
   const split = splitSecrets(state, sensitiveOf);
-  if (Object.keys(split.secrets).length > 0 || (await readIfExists(paths.secrets)) !== undefined) {
-    const sealed = sealSecrets(split.secrets, state.lineage, state.serial, key);
-    await writeFileAtomic(paths.secrets, JSON.stringify(sealed, null, 2) + "\n", 0o600);
-  }
-  await writeFileAtomic(paths.state, JSON.stringify(split.state, null, 2) + "\n", 0o600);
+  const stateText = JSON.stringify(split.state, null, 2) + "\n";
+  const needSecrets = Object.keys(split.secrets).length > 0 || existsSync(paths.secrets);
+  const secretsText = needSecrets ? JSON.stringify(sealSecrets(split.secrets, state.lineage, state.serial, key), null, 2) + "\n" : undefined;
+  if (secretsText !== undefined) await writeFileAtomic(paths.secrets, secretsText, 0o600);
+  await writeFileAtomic(paths.state, stateText, 0o600);
 }
 
 /** Keep one copy of the files as they were before this run changed them. */

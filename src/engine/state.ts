@@ -53,6 +53,8 @@ export const stateSchema = z.strictObject({
   resources: z.array(resourceStateSchema),
   outputs: jsonObject,
   pending: z.array(pendingOpSchema),
+  /** The last journal entry this file includes; newer entries in the journal are replayed on load. */
+  journalSeq: z.number().int().nonnegative().optional(),
 });
 
 export type ResourceState = Omit<z.infer<typeof resourceStateSchema>, "inputs" | "outputs"> & {
