@@ -41,7 +41,7 @@ export function requireApproval(autoApprove: boolean, json: boolean): void {
 export async function confirmPlan(out: Output, plan: Plan, autoApprove: boolean): Promise<boolean> {
   if (autoApprove || !hasChanges(plan)) return true;
   const verb = plan.mode === "destroy" ? "destroy all these resources" : "perform these actions";
-  const ok = await out.confirm(`Do you really want to ${verb}? Only 'yes' will be accepted to approve.`);
+  const ok = await out.confirm(`Do you really want to ${verb}?`);
   if (!ok) out.say(`${plan.mode === "destroy" ? "Destroy" : "Apply"} cancelled.`);
   return ok;
 }
@@ -68,6 +68,9 @@ export async function runApply(session: Session, out: Output, req: Omit<ApplyReq
     const result = await run.result;
     await view.done;
     return result.ok ? 0 : 1;
+  } catch (err) {
+    view.stop();
+    throw err;
   } finally {
     process.off("SIGINT", onInterrupt);
     process.off("SIGTERM", onInterrupt);

@@ -1,6 +1,7 @@
 // Flag values as the engine wants them, each checked with a one-line error naming the flag.
 import { dirname, resolve } from "node:path";
 import { AbortError } from "../engine/errors.js";
+import { wantsColor } from "../ui/color.js";
 
 export interface GlobalOptions {
   config: string;
@@ -40,8 +41,7 @@ export function paths(opts: GlobalOptions): { config: string; state: string; san
   return { config, state, sandboxDir };
 }
 
-/** Colour only on a terminal, and never with --no-color, NO_COLOR or --json. */
+/** Colour by the usual rules (terminal, NO_COLOR, FORCE_COLOR, TERM=dumb), never with --no-color or --json. */
 export function useColor(opts: GlobalOptions): boolean {
-  const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "";
-  return opts.color && !noColorEnv && !opts.json && process.stdout.isTTY === true;
+  return !opts.json && wantsColor({ stream: process.stdout, noColorFlag: !opts.color });
 }

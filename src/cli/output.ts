@@ -22,11 +22,13 @@ export async function createOutput(opts: GlobalOptions): Promise<Output> {
   if (opts.json) {
     const { jsonListener } = await import("../ui/json-lines.js");
     bus.on(jsonListener(process.stdout));
-  } else {
-    bus.on((e) => {
-      if (e.type === "diagnostic") process.stderr.write(`${e.severity === "error" ? "Error" : "Warning"}: ${e.message}\n`);
-    });
   }
+  // Until the apply view takes over (it shows diagnostics itself), warnings go to stderr.
+  const dropDiagnostics = opts.json
+    ? () => undefined
+    : bus.on((e) => {
+        if (e.type === "diagnostic") process.stderr.write(`${e.severity === "error" ? "Error" : "Warning"}: ${e.message}\n`);
+      });
   return {
     bus,
     json: opts.json,
@@ -38,6 +40,7 @@ export async function createOutput(opts: GlobalOptions): Promise<Output> {
     async followApply() {
       if (opts.json) return { done: Promise.resolve(), stop: () => undefined };
       const { renderApply } = await import("../ui/render-apply.js");
+      dropDiagnostics();
       return renderApply(bus, { stdout: process.stdout, stderr: process.stderr, color, tty });
     },
     async confirm(question) {
