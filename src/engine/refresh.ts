@@ -6,6 +6,7 @@ import type { DriftEntry } from "./plan.js";
 import type { AnyResourceType, ReadResult, Registry } from "./resource.js";
 import type { ResourceState, StateData } from "./state.js";
 import { mapLimit, stepContext } from "./step-context.js";
+import { isEphemeral, setPath, type JsonObject } from "./values.js";
 
 export type Observation = Map<ResourceState, ReadResult>;
 
@@ -77,12 +78,25 @@ export function driftEntries(observed: Observation, registry: Registry): DriftEn
   return out.sort((a, b) => a.address.localeCompare(b.address));
 }
 
-/** Fold observations into the state: gone objects leave it, found ones take their observed values. */
+/**
+ * Fold observations into the state: gone objects leave it, found ones take their observed values.
+ * Inputs that came from a temporary resource cannot be observed; their markers are kept.
+ */
 export function applyObservations(state: StateData, observed: Observation): void {
   state.resources = state.resources.flatMap((r) => {
     const o = observed.get(r);
     if (!o) return [r];
     if (o.status === "gone") return [];
-    return [{ ...r, inputs: o.inputs, outputs: o.outputs }];
+    return [{ ...r, inputs: keepEphemeral(r.inputs, o.inputs), outputs: o.outputs }];
   });
+}
+
+function keepEphemeral(recorded: JsonObject, observed: JsonObject): JsonObject {
+  let out: unknown = observed;
+  const visit = (v: unknown, path: string) => {
+    if (isEphemeral(v)) out = setPath(out, path, v);
+    else if (typeof v === "object" && v !== null) for (const [k, x] of Object.entries(v)) visit(x, path === "" ? k : `${path}.${k}`);
+  };
+  visit(recorded, "");
+  return out as JsonObject;
 }
