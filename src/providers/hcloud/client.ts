@@ -167,7 +167,11 @@ export class HcloudClient {
       if (err?.status === 429) {
         if (++limited > s.maxRateLimited) throw this.external(what, err, true);
         attempt--;
-        await sleep(this.shared.budget.waitAfterLimit(s.rateLimitWaitMs.min, s.rateLimitWaitMs.max), this.signal);
+        // An empty bucket waits for RateLimit-Reset (bounded); a 429 while the headers still show
+        // budget left is a passing refusal and gets a short backoff instead.
+        const empty = (this.shared.budget.remaining ?? 0) <= 0;
+        const wait = empty ? this.shared.budget.waitAfterLimit(s.rateLimitWaitMs.min, s.rateLimitWaitMs.max) : backoffDelay(limited, s.backoffMs.base, s.backoffMs.max);
+        await sleep(wait, this.signal);
         continue;
       }
       if (err?.code === "uniqueness_error" && ambiguous && opts.recover) {
