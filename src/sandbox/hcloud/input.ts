@@ -1,0 +1,94 @@
+// Reading request bodies the way the API does: wrong types and missing required fields are
+// 422 invalid_input naming the field; fields the spec lacks are ignored (clients send extras).
+import { invalidInput, notFound } from "./errors.js";
+import type { Ctx } from "./router.js";
+
+type Body = Record<string, unknown>;
+
+export function optString(body: Body, field: string, opts: { max?: number; min?: number } = {}): string | undefined {
+  const v = body[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string") throw invalidInput({ [field]: ["must be a string"] });
+  if (opts.min !== undefined && v.length < opts.min) throw invalidInput({ [field]: [`is too short (minimum ${opts.min})`] });
+  if (opts.max !== undefined && v.length > opts.max) throw invalidInput({ [field]: [`is too long (maximum ${opts.max})`] });
+  return v;
+}
+
+export function reqString(body: Body, field: string, opts: { max?: number; min?: number } = {}): string {
+  const v = optString(body, field, { min: 1, ...opts });
+  if (v === undefined) throw invalidInput({ [field]: ["is required"] });
+  return v;
+}
+
+export function optInt(body: Body, field: string, opts: { min?: number; max?: number } = {}): number | undefined {
+  const v = body[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "number" || !Number.isInteger(v)) throw invalidInput({ [field]: ["must be an integer"] });
+  if ((opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max)) {
+    throw invalidInput({ [field]: [`must be between ${opts.min ?? "-inf"} and ${opts.max ?? "inf"}`] });
+  }
+  return v;
+}
+
+export function reqInt(body: Body, field: string, opts: { min?: number; max?: number } = {}): number {
+  const v = optInt(body, field, opts);
+  if (v === undefined) throw invalidInput({ [field]: ["is required"] });
+  return v;
+}
+
+export function optBool(body: Body, field: string): boolean | undefined {
+  const v = body[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "boolean") throw invalidInput({ [field]: ["must be a boolean"] });
+  return v;
+}
+
+/** "ID or name" fields accept a number or a string (the CLI sends IDs, python names). */
+export function idOrName(value: unknown, field: string): number | string {
+  if (typeof value === "number" && Number.isInteger(value)) return value;
+  if (typeof value === "string" && value !== "") return /^\d+$/.test(value) ? Number(value) : value;
+  throw invalidInput({ [field]: ["must be an ID or a name"] });
+}
+
+export function optArray(body: Body, field: string): unknown[] | undefined {
+  const v = body[field];
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v)) throw invalidInput({ [field]: ["must be an array"] });
+  return v as unknown[];
+}
+
+export function optObject(body: Body, field: string): Body | undefined {
+  const v = body[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "object" || Array.isArray(v)) throw invalidInput({ [field]: ["must be an object"] });
+  return v as Body;
+}
+
+export function asObject(v: unknown, field: string): Body {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw invalidInput({ [field]: ["must be an object"] });
+  return v as Body;
+}
+
+/** The `{id}` path parameter: a positive integer, else the resource does not exist. */
+export function pathId(ctx: Ctx, what: string, key = "id"): number {
+  const raw = ctx.params[key] ?? "";
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < 1) throw notFound(`${what} with ID '${raw}'`);
+  return n;
+}
+
+/** Resource names: 1-128 characters, no surrounding whitespace. */
+export function resourceName(body: Body, field = "name", required = true): string | undefined {
+  const v = required ? reqString(body, field, { max: 128 }) : optString(body, field, { min: 1, max: 128 });
+  if (v !== undefined && v.trim() !== v) throw invalidInput({ [field]: ["must not start or end with whitespace"] });
+  return v;
+}
+
+/** Server names must be RFC 1123 hostnames. */
+export function hostname(body: Body, required: boolean): string | undefined {
+  const v = required ? reqString(body, "name", { max: 63 }) : optString(body, "name", { min: 1, max: 63 });
+  if (v !== undefined && !/^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*$/.test(v)) {
+    throw invalidInput({ name: ["must be a valid hostname"] });
+  }
+  return v;
+}

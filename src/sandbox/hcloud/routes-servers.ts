@@ -1,0 +1,56 @@
+// Servers: list/get/create/update/delete. Deleting answers 200 with a delete_server action; what was
+// attached (firewalls, placement group, networks, LB targets) is detached at once.
+import { protectedFrom, uniqueness } from "./errors.js";
+import { server } from "./finders.js";
+import { hostname, pathId } from "./input.js";
+import { parseLabels } from "./labels.js";
+import { filterCommon, listReply } from "./list.js";
+import { renderServer } from "./render-server.js";
+import type { Ctx, Reply, Route } from "./router.js";
+import { createServer } from "./server-create.js";
+
+function list(ctx: Ctx): Reply {
+  const p = ctx.project;
+  let items = filterCommon(ctx, p.data.servers, { name: (s) => s.name, labels: (s) => s.labels });
+  const statuses = ctx.query.getAll("status");
+  if (statuses.length > 0) items = items.filter((s) => statuses.includes(s.status));
+  return listReply(ctx, "servers", items, { sort: { name: (s) => s.name, created: (s) => s.created }, render: (s) => renderServer(p, s) });
+}
+
+function update(ctx: Ctx): Reply {
+  const p = ctx.project;
+  const s = server(p, pathId(ctx, "server"));
+  const name = hostname(ctx.body, false);
+  const labels = parseLabels(ctx.body.labels);
+  if (name !== undefined && name !== s.name && p.data.servers.some((x) => x.name === name)) throw uniqueness("name", "server name is already used");
+  if (name !== undefined) s.name = name;
+  if (labels !== undefined) s.labels = labels;
+  p.touch();
+  return { status: 200, body: { server: renderServer(p, s) } };
+}
+
+function remove(ctx: Ctx): Reply {
+  const p = ctx.project;
+  const s = server(p, pathId(ctx, "server"));
+  if (s.protection.delete) throw protectedFrom(`server ${s.id}`);
+  const pending = p.data.actions.find((a) => a.command === "delete_server" && a.status === "running" && a.resources.some((r) => r.id === s.id));
+  if (pending) return { status: 200, body: { action: p.renderAction(pending) } };
+  s.status = "deleting";
+  s.placementGroup = null;
+  s.privateNet = [];
+  s.rescue = null;
+  s.inRescue = null;
+  for (const fw of p.data.firewalls) fw.applyTo = fw.applyTo.filter((a) => !(a.type === "server" && a.server === s.id));
+  for (const lb of p.data.loadBalancers) lb.targets = lb.targets.filter((t) => !(t.type === "server" && t.server === s.id));
+  for (const v of p.data.volumes) if (v.server === s.id) v.server = null;
+  const action = p.startAction("delete_server", [{ id: s.id, type: "server" }], { effects: [{ kind: "server_gone", server: s.id }], locks: [`server:${s.id}`] });
+  return { status: 200, body: { action: p.renderAction(action) } };
+}
+
+export const serverRoutes: Route[] = [
+  { method: "GET", path: "/servers", handler: list },
+  { method: "POST", path: "/servers", handler: createServer },
+  { method: "GET", path: "/servers/{id}", handler: (ctx) => ({ status: 200, body: { server: renderServer(ctx.project, server(ctx.project, pathId(ctx, "server"))) } }) },
+  { method: "PUT", path: "/servers/{id}", handler: update },
+  { method: "DELETE", path: "/servers/{id}", handler: remove },
+];
