@@ -1,0 +1,105 @@
+// The sandbox world on disk (default state/sandbox/): Hetzner API, Image Factory and rescue SSH over
+// one directory, with never two writers. `hk sandbox serve` holds the world in the foreground;
+// any other hk command connects to it, or, when nobody serves it, runs the emulators in-process.
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { AbortError } from "../engine/errors.js";
+import { FACTORY_FILE, startImageFactory, type ImageFactory } from "./factory/index.js";
+import { startHcloudEmulator, type FaultSpec, type HcloudEmulator } from "./hcloud/index.js";
+import { WORLD_FILE } from "./hcloud/store.js";
+import { describeHolder, tryLockWorld, type HeldLock, type WorldLockInfo, type WorldUrls } from "./world-lock.js";
+
+export interface SandboxConnection {
+  hcloudEndpoint: string;
+  factoryUrl: string;
+  ssh: { host: string; port: number };
+  /** true = talking to a world another process serves (`hk sandbox serve`, or another hk holding it). */
+  served: boolean;
+  close(): Promise<void>;
+}
+
+export interface SandboxOptions {
+  faults?: FaultSpec;
+  actionMs?: number;
+}
+
+const WAIT_FOR_URLS_MS = 10_000;
+
+/** Takes the world's lock, or returns who holds it (waiting briefly for a starting holder's URLs). */
+async function lockOrFindHolder(dir: string, mode: WorldLockInfo["mode"]): Promise<{ held: HeldLock } | { holder: WorldLockInfo }> {
+  const deadline = Date.now() + WAIT_FOR_URLS_MS;
+  for (;;) {
+    const attempt = await tryLockWorld(dir, mode);
+    if (attempt !== "retry" && ("held" in attempt || attempt.holder.urls || mode === "serve" || Date.now() > deadline)) return attempt;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function startAll(dir: string, held: HeldLock, opts: SandboxOptions & { port?: number }): Promise<SandboxConnection> {
+  let hcloud: HcloudEmulator | undefined;
+  let factory: ImageFactory | undefined;
+  try {
+    const port = opts.port ?? 0;
+    factory = await startImageFactory({ dir, port: port === 0 ? 0 : port + 1 });
+    hcloud = await startHcloudEmulator({
+      dir,
+      port,
+      ...(opts.actionMs === undefined ? {} : { actionMs: opts.actionMs }),
+      ...(opts.faults === undefined ? {} : { faults: opts.faults }),
+    });
+    const urls: WorldUrls = { hcloudEndpoint: hcloud.url, factoryUrl: factory.url, ssh: hcloud.ssh };
+    await held.publish(urls);
+    const [h, f] = [hcloud, factory];
+    return {
+      ...urls,
+      served: false,
+      async close() {
+        await h.close();
+        await f.close();
+        await held.release();
+      },
+    };
+  } catch (err) {
+    await hcloud?.close();
+    await factory?.close();
+    await held.release();
+    throw err;
+  }
+}
+
+function connectTo(holder: WorldLockInfo, dir: string): SandboxConnection {
+  if (!holder.urls) throw new AbortError(`the sandbox world in ${dir} is held by ${describeHolder(holder)}, which has not published its address`, "wait for it to finish starting, then try again");
+  return { ...holder.urls, served: true, close: () => Promise.resolve() };
+}
+
+/** Connects to whoever serves the world in `dir`, or serves it in-process until close(). */
+export async function openSandbox(dir: string, opts: SandboxOptions = {}): Promise<SandboxConnection> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const got = await lockOrFindHolder(dir, "embedded");
+  return "held" in got ? startAll(dir, got.held, opts) : connectTo(got.holder, dir);
+}
+
+/** Serves the world in the foreground (`hk sandbox serve`); refuses while someone else holds it. */
+export async function serveSandbox(dir: string, opts: SandboxOptions & { port?: number } = {}): Promise<SandboxConnection> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const got = await lockOrFindHolder(dir, "serve");
+  if ("holder" in got) {
+    const where = got.holder.urls ? ` at ${got.holder.urls.hcloudEndpoint}` : "";
+    throw new AbortError(`the sandbox world in ${dir} is already served by ${describeHolder(got.holder)}${where}`, "use that one, or stop it first");
+  }
+  return startAll(dir, got.held, opts);
+}
+
+/** Empties the world (keeps the SSH host key); refuses while a live process holds it. */
+export async function resetSandbox(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const got = await lockOrFindHolder(dir, "serve");
+  if ("holder" in got) {
+    throw new AbortError(`cannot reset the sandbox world in ${dir}: it is in use by ${describeHolder(got.holder)}`, "stop it first (Ctrl-C in its terminal), then run hk sandbox reset again");
+  }
+  try {
+    for (const f of [WORLD_FILE, FACTORY_FILE]) await rm(join(dir, f), { force: true });
+  } finally {
+    await got.held.release();
+  }
+}
