@@ -67,7 +67,9 @@ export async function loadPlan(path: string): Promise<Plan> {
 
 /** Refuse a saved plan whose state or config moved on since it was made. */
 export function checkSavedPlan(path: string, plan: Plan, state: StateData, configDigest: string): void {
-  if (plan.state.lineage !== state.lineage) {
+  // A plan made before any state existed (serial 0: never written) fits any state still unwritten.
+  const bothNew = plan.state.serial === 0 && state.serial === 0;
+  if (!bothNew && plan.state.serial > 0 && plan.state.lineage !== state.lineage) {
     throw new AbortError(`${path}: the plan was made for another state (lineage ${plan.state.lineage}, this state is ${state.lineage})`, "make a new plan");
   }
   if (plan.state.serial !== state.serial) {

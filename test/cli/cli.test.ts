@@ -1,0 +1,148 @@
+// The CLI as users run it: real processes, real files, the fake stack for speed.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { tempDir } from "../support/engine-harness.js";
+import { hk, startHk } from "../support/cli.js";
+
+const chain = join(import.meta.dirname, "..", "fixtures", "stacks", "chain.config.ts");
+
+function setup(delay = "0") {
+  const dir = tempDir("hk-cli-");
+  const env = { HK_FAKE_WORLD: join(dir, "world.json"), HK_FAKE_DELAY: delay };
+  const state = join(dir, "hk.state.json");
+  const args = ["-c", chain, "--state", state];
+  return { dir, env, state, args };
+}
+
+describe("hk CLI", () => {
+  it("lists its commands and exits 0 for --help", async () => {
+    const r = await hk(["--help"], { cwd: tempDir() });
+    expect(r.code).toBe(0);
+    for (const c of ["plan", "apply", "destroy", "graph", "state", "unlock", "sandbox"]) expect(r.stdout).toContain(c);
+  });
+
+  it("reports every config problem with the file name, exit 1, no stack trace, nothing written", async () => {
+    const dir = tempDir("hk-badcfg-");
+    const cfg = join(dir, "cluster.config.ts");
+    writeFileSync(cfg, `import { defineConfig } from "hkctl";\nexport default defineConfig({ controlPlane: { replicas: 0 }, firewall: { adminCidrs: ["nope"] }, hcloud: { location: "mars" }, extra: 1 } as never);\n`);
+    const r = await hk(["plan", "-c", cfg], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain(`Error: ${cfg}: invalid config (4 problems):`);
+    expect(r.stderr).toContain("controlPlane.replicas: expected a number ≥ 1");
+    expect(r.stderr).toContain("firewall.adminCidrs.0: expected an admin address as a CIDR like 10.0.0.0/16");
+    expect(r.stderr).toContain("hcloud.location: expected a Hetzner location");
+    expect(r.stderr).toContain("extra: unknown setting");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, "state"))).toBe(false);
+  });
+
+  it("says clearly when the config file is missing or does not load", async () => {
+    const dir = tempDir();
+    const missing = await hk(["plan", "-c", "nope.ts"], { cwd: dir });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/nope\.ts: no such config file/);
+    writeFileSync(join(dir, "broken.ts"), "export default {{{");
+    const broken = await hk(["plan", "-c", "broken.ts"], { cwd: dir });
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/broken\.ts: cannot load the config: /);
+  });
+
+  it("rejects bad flag values with the flag named", async () => {
+    const s = setup();
+    expect((await hk(["plan", ...s.args, "--parallelism", "zero"], { cwd: s.dir, env: s.env })).stderr).toContain("--parallelism zero: expected a whole number from 1 to 1000");
+    expect((await hk(["plan", ...s.args, "--lock-timeout", "soon"], { cwd: s.dir, env: s.env })).stderr).toContain("--lock-timeout soon: expected a duration like 30s, 5m or 1h");
+    expect((await hk(["plan", ...s.args, "--refresh", "maybe"], { cwd: s.dir, env: s.env })).code).toBe(1);
+  });
+
+  it("plan --detailed-exitcode: 2 with changes, 0 without; apply refuses without a terminal or --auto-approve", async () => {
+    const s = setup();
+    expect((await hk(["plan", ...s.args, "--detailed-exitcode"], { cwd: s.dir, env: s.env })).code).toBe(2);
+    const refused = await hk(["apply", ...s.args], { cwd: s.dir, env: s.env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("no terminal to confirm the apply on, so nothing was done");
+    expect(existsSync(s.env.HK_FAKE_WORLD)).toBe(false);
+    const applied = await hk(["apply", ...s.args, "--auto-approve"], { cwd: s.dir, env: s.env });
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toContain("Apply complete! Resources: 8 added, 0 changed, 0 destroyed.");
+    expect((await hk(["plan", ...s.args, "--detailed-exitcode"], { cwd: s.dir, env: s.env })).code).toBe(0);
+  });
+
+  it("--json prints one JSON event per line, the plan among them, and nothing else", async () => {
+    const s = setup();
+    const r = await hk(["apply", ...s.args, "--auto-approve", "--json"], { cwd: s.dir, env: s.env });
+    expect(r.code).toBe(0);
+    const events = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { type: string; plan?: { summary: unknown } });
+    const types = new Set(events.map((e) => e.type));
+    for (const t of ["refresh-start", "plan", "apply-start", "step-start", "step-done", "apply-done"]) expect(types).toContain(t);
+    expect(events.find((e) => e.type === "plan")?.plan?.summary).toEqual({ add: 8, change: 0, destroy: 0 });
+    expect(r.stdout).not.toContain("t0ps3cret");
+  });
+
+  it("a saved plan applies exactly, and is refused once the state moved on", async () => {
+    const s = setup();
+    const planFile = join(s.dir, "plan.json");
+    expect((await hk(["plan", ...s.args, "--out", planFile], { cwd: s.dir, env: s.env })).code).toBe(0);
+    expect(readFileSync(planFile, "utf8")).not.toContain("t0ps3cret");
+    const first = await hk(["apply", planFile, ...s.args], { cwd: s.dir, env: s.env });
+    expect(first.code).toBe(0);
+    const again = await hk(["apply", planFile, ...s.args], { cwd: s.dir, env: s.env });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/the state changed since this plan was made \(serial 0 then, \d+ now\)/);
+  });
+
+  it("state list and state show read the state without showing secrets", async () => {
+    const s = setup();
+    await hk(["apply", ...s.args, "--auto-approve"], { cwd: s.dir, env: s.env });
+    const list = await hk(["state", "list", ...s.args], { cwd: s.dir, env: s.env });
+    expect(list.stdout.trim().split("\n")).toHaveLength(8);
+    expect(list.stdout).toMatch(/^fake\.a1 {2}fake-\d+$/m);
+    const show = await hk(["state", "show", "fake.c2", ...s.args], { cwd: s.dir, env: s.env });
+    expect(show.stdout).toContain("token: (sensitive)");
+    expect(show.stdout).not.toContain("t0ps3cret");
+    const missing = await hk(["state", "show", "fake.zz", ...s.args], { cwd: s.dir, env: s.env });
+    expect(missing.stderr).toContain("fake.zz: not in the state");
+  });
+
+  it("a second hk on the same state fails at once naming the holder; hk unlock needs the right ID", async () => {
+    const s = setup("400");
+    const first = startHk(["apply", ...s.args, "--auto-approve", "--json"], { cwd: s.dir, env: s.env });
+    while (!existsSync(`${s.state}.lock`)) await new Promise((r) => setTimeout(r, 10));
+    const second = await hk(["plan", ...s.args], { cwd: s.dir, env: s.env });
+    expect(second.code).toBe(1);
+    const holder = JSON.parse(readFileSync(`${s.state}.lock`, "utf8")) as { id: string; pid: number };
+    expect(second.stderr).toContain(`the state is locked by pid ${holder.pid} on `);
+    expect(second.stderr).toContain(`"hk apply", since `);
+    expect(second.stderr).toContain(`hk unlock ${holder.id}`);
+    const wrong = await hk(["unlock", "not-it", ...s.args], { cwd: s.dir, env: s.env });
+    expect(wrong.stderr).toContain(`the lock has ID ${holder.id}, not not-it`);
+    expect((await first.done).code).toBe(0);
+    expect(existsSync(`${s.state}.lock`)).toBe(false);
+  });
+
+  it("Ctrl-C once lets running steps finish, saves the state and exits 1", async () => {
+    const s = setup("300");
+    const run = startHk(["apply", ...s.args, "--auto-approve"], { cwd: s.dir, env: s.env });
+    let out = "";
+    run.child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+    while (!out.includes("Creating...")) await new Promise((r) => setTimeout(r, 10));
+    run.child.kill("SIGINT");
+    const r = await run.done;
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("Interrupt received");
+    expect(r.stdout).toMatch(/Creation complete/);
+    const state = JSON.parse(readFileSync(s.state, "utf8")) as { resources: Array<{ address: string }>; pending: unknown[] };
+    expect(state.pending).toEqual([]);
+    expect(state.resources.map((x) => x.address).sort()).toEqual(["fake.a1", "fake.b1"]);
+    expect(existsSync(`${s.state}.lock`)).toBe(false);
+  });
+
+  it("hk graph prints the dependency graph as DOT", async () => {
+    const s = setup();
+    const r = await hk(["graph", ...s.args], { cwd: s.dir, env: s.env });
+    expect(r.stdout).toContain('digraph "crash" {');
+    expect(r.stdout).toContain('"fake.a1" -> "fake.a2";');
+    expect(r.stdout).toContain('"fake.c1" -> "fake.c2";');
+  });
+});
