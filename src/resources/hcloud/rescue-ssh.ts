@@ -1,7 +1,10 @@
 // Run one command in a Hetzner rescue system over SSH, as root with a throwaway key. The rescue
 // system is a fresh, short-lived host with a new host key on every boot, so its host key is not
 // pinned (as hcloud-upload-image does); the key pair exists only for this build.
-import { Client, utils } from "ssh2";
+import ssh2, { type Client as SshClient } from "ssh2";
+
+// ssh2 is CommonJS: Node's ESM loader only offers its default export.
+const { Client, utils } = ssh2;
 import { ExternalError } from "../../engine/errors.js";
 import { interrupted, sleep } from "../../providers/hcloud/pacing.js";
 
@@ -38,7 +41,7 @@ export async function runInRescue(target: SshTarget, key: KeyPair, command: stri
   for (let attempt = 1; ; attempt++) {
     if (opts.signal.aborted) throw interrupted();
     if (attempt > 1) opts.onRetry?.(attempt);
-    let conn: Client | undefined;
+    let conn: SshClient | undefined;
     try {
       conn = await connect(target, key, Math.max(1_000, Math.min(20_000, deadline - Date.now())), opts.signal);
     } catch (err) {
@@ -58,7 +61,7 @@ export async function runInRescue(target: SshTarget, key: KeyPair, command: stri
   }
 }
 
-function connect(target: SshTarget, key: KeyPair, readyTimeout: number, signal: AbortSignal): Promise<Client> {
+function connect(target: SshTarget, key: KeyPair, readyTimeout: number, signal: AbortSignal): Promise<SshClient> {
   return new Promise((resolve, reject) => {
     const conn = new Client();
     const onAbort = () => {
@@ -79,7 +82,7 @@ function connect(target: SshTarget, key: KeyPair, readyTimeout: number, signal: 
   });
 }
 
-function exec(conn: Client, command: string, opts: RunOptions): Promise<{ output: string }> {
+function exec(conn: SshClient, command: string, opts: RunOptions): Promise<{ output: string }> {
   return new Promise((resolve, reject) => {
     let output = "";
     const keep = (chunk: Buffer) => {

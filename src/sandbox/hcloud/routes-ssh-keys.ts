@@ -1,6 +1,9 @@
 // SSH keys: unique by name and by fingerprint (MD5 of the key blob in colon hex, like Hetzner).
 import { createHash } from "node:crypto";
-import { utils } from "ssh2";
+import ssh2 from "ssh2";
+
+// ssh2 is CommonJS: Node's ESM loader only offers its default export.
+const { utils } = ssh2;
 import { invalidInput, notFound, uniqueness } from "./errors.js";
 import { parseLabels } from "./labels.js";
 import { filterCommon, listReply } from "./list.js";

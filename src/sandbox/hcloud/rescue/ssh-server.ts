@@ -3,7 +3,10 @@
 // share the key, the one that booted into rescue most recently wins (use a fresh key per build).
 import { timingSafeEqual } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { Server, utils, type Connection, type ServerChannel } from "ssh2";
+import ssh2, { type Connection, type ServerChannel } from "ssh2";
+
+// ssh2 is CommonJS: Node's ESM loader only offers its default export.
+const { Server, utils } = ssh2;
 import type { Project } from "../project.js";
 import { serverTypeByName } from "../types-catalog.js";
 import type { ServerRec } from "../world-types.js";
