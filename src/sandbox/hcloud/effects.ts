@@ -9,15 +9,12 @@ export function applyEffect(project: Project, e: Effect): void {
   switch (e.kind) {
     case "server_status": {
       const s = d.servers.find((x) => x.id === e.server);
-      if (!s || s.status === "deleting") return;
+      if (!s) return;
       s.status = e.status;
       if (e.boot) boot(project, s);
       if (e.status === "off") s.inRescue = null;
       return;
     }
-    case "server_gone":
-      removeServer(project, e.server);
-      return;
     case "image_ready": {
       const img = d.images.find((x) => x.id === e.image);
       if (img) img.status = "available";

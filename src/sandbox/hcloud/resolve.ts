@@ -4,13 +4,12 @@ import { selectorMatches } from "./labels.js";
 import type { Project } from "./project.js";
 import type { FirewallRec, LoadBalancerRec, ServerRec } from "./world-types.js";
 
-/** Servers a label selector picks; servers being deleted are already detached from everything. */
+/** Servers a label selector picks. */
 export function serversMatching(p: Project, selector: string): ServerRec[] {
-  return p.data.servers.filter((s) => s.status !== "deleting" && selectorMatches(selector, s.labels));
+  return p.data.servers.filter((s) => selectorMatches(selector, s.labels));
 }
 
 export function firewallAppliesTo(fw: FirewallRec, s: ServerRec): boolean {
-  if (s.status === "deleting") return false;
   return fw.applyTo.some((a) => (a.type === "server" ? a.server === s.id : selectorMatches(a.selector, s.labels)));
 }
 
@@ -37,7 +36,6 @@ export function loadBalancerTargetsServer(lb: LoadBalancerRec, s: ServerRec): bo
 }
 
 export function loadBalancersOfServer(p: Project, s: ServerRec): number[] {
-  if (s.status === "deleting") return [];
   return p.data.loadBalancers.filter((lb) => loadBalancerTargetsServer(lb, s)).map((lb) => lb.id);
 }
 

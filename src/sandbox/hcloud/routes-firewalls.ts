@@ -24,7 +24,7 @@ function targetAction(p: Project, fw: FirewallRec, command: string, a: ApplyTo):
 function checkTarget(p: Project, fw: FirewallRec, a: ApplyTo, missingStatus: number): void {
   if (fw.applyTo.some((x) => sameTarget(x, a))) throw opError(422, "firewall_already_applied", `firewall ${fw.id} is already applied to this resource`);
   if (a.type !== "server") return;
-  const s = p.data.servers.find((x) => x.id === a.server && x.status !== "deleting");
+  const s = p.data.servers.find((x) => x.id === a.server);
   if (!s) throw opError(missingStatus, "firewall_resource_not_found", `server ${a.server} not found`);
   if (s.ipv4 === null && s.ipv6 === null) throw opError(422, "private_net_only_server", `server ${s.id} has no public interface`);
 }

@@ -1,4 +1,5 @@
-// Load balancer actions. Each locks the load balancer until it finishes (423 locked for the next).
+// Load balancer actions. They take effect at once and report an action; unlike server actions they
+// do not lock the load balancer (the CLI fires them back to back without waiting).
 import { invalidInput, opError } from "./errors.js";
 import { loadBalancer } from "./finders.js";
 import { optBool, optString, pathId, reqInt } from "./input.js";
@@ -14,10 +15,9 @@ function lbAction(command: string, apply: (p: Project, lb: LoadBalancerRec, body
   return (ctx: Ctx): Reply => {
     const p = ctx.project;
     const lb = loadBalancer(p, pathId(ctx, "load balancer"));
-    p.assertUnlocked(`load_balancer:${lb.id}`, `load balancer ${lb.id}`);
     const extra = apply(p, lb, ctx.body) ?? [];
     p.touch();
-    const action = p.startAction(command, [{ id: lb.id, type: "load_balancer" }, ...extra], { locks: [`load_balancer:${lb.id}`] });
+    const action = p.startAction(command, [{ id: lb.id, type: "load_balancer" }, ...extra]);
     return { status: 201, body: { action: p.renderAction(action) } };
   };
 }

@@ -47,7 +47,7 @@ export function checkTarget(p: Project, lb: LoadBalancerRec, t: TargetRec): void
   if (t.type === "ip") return;
   if (t.usePrivateIp && lb.privateNet.length === 0) throw opError(422, "load_balancer_not_attached_to_network", "the load balancer is not attached to a network");
   if (t.type !== "server") return;
-  const s = p.data.servers.find((x) => x.id === t.server && x.status !== "deleting");
+  const s = p.data.servers.find((x) => x.id === t.server);
   if (!s) throw invalidInput({ "server.id": [`server ${t.server} not found`] });
   if (t.usePrivateIp && !s.privateNet.some((n) => lb.privateNet.some((x) => x.network === n.network))) {
     throw opError(422, "resolve_cloud_private_targets_error", `server ${s.id} is not in the load balancer's network`);
@@ -105,7 +105,7 @@ function create(ctx: Ctx): Reply {
   }
   lb.id = p.newId();
   p.data.loadBalancers.push(lb);
-  const action = p.startAction("create_load_balancer", [{ id: lb.id, type: "load_balancer" }], { locks: [`load_balancer:${lb.id}`] });
+  const action = p.startAction("create_load_balancer", [{ id: lb.id, type: "load_balancer" }]);
   return { status: 201, body: { load_balancer: renderLoadBalancer(p, lb), action: p.renderAction(action) } };
 }
 

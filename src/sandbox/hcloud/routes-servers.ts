@@ -1,6 +1,7 @@
-// Servers: list/get/create/update/delete. Deleting answers 200 with a delete_server action; what was
-// attached (firewalls, placement group, networks, LB targets) is detached at once.
+// Servers: list/get/create/update/delete. Deleting answers 200 with a delete_server action; the
+// server and what lives with it (auto-delete primary IPs) go at once, attachments are released.
 import { protectedFrom, uniqueness } from "./errors.js";
+import { removeServer } from "./effects.js";
 import { server } from "./finders.js";
 import { hostname, pathId } from "./input.js";
 import { parseLabels } from "./labels.js";
@@ -29,21 +30,13 @@ function update(ctx: Ctx): Reply {
   return { status: 200, body: { server: renderServer(p, s) } };
 }
 
+/** The server leaves the project at once (as the API documents); the action reports the teardown. */
 function remove(ctx: Ctx): Reply {
   const p = ctx.project;
   const s = server(p, pathId(ctx, "server"));
   if (s.protection.delete) throw protectedFrom(`server ${s.id}`);
-  const pending = p.data.actions.find((a) => a.command === "delete_server" && a.status === "running" && a.resources.some((r) => r.id === s.id));
-  if (pending) return { status: 200, body: { action: p.renderAction(pending) } };
-  s.status = "deleting";
-  s.placementGroup = null;
-  s.privateNet = [];
-  s.rescue = null;
-  s.inRescue = null;
-  for (const fw of p.data.firewalls) fw.applyTo = fw.applyTo.filter((a) => !(a.type === "server" && a.server === s.id));
-  for (const lb of p.data.loadBalancers) lb.targets = lb.targets.filter((t) => !(t.type === "server" && t.server === s.id));
-  for (const v of p.data.volumes) if (v.server === s.id) v.server = null;
-  const action = p.startAction("delete_server", [{ id: s.id, type: "server" }], { effects: [{ kind: "server_gone", server: s.id }], locks: [`server:${s.id}`] });
+  removeServer(p, s.id);
+  const action = p.startAction("delete_server", [{ id: s.id, type: "server" }]);
   return { status: 200, body: { action: p.renderAction(action) } };
 }
 

@@ -200,7 +200,6 @@ export interface PrimaryIpRec {
 /** What happens to the world when an action finishes; data, so running actions survive a restart. */
 export type Effect =
   | { kind: "server_status"; server: number; status: ServerStatus; boot?: boolean }
-  | { kind: "server_gone"; server: number }
   | { kind: "image_ready"; image: number }
   | { kind: "volume_ready"; volume: number };
 

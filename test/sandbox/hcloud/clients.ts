@@ -1,0 +1,34 @@
+// Runs the real clients against an endpoint: Debian's hcloud CLI (1.30.3) and python3-hcloud (1.18.2).
+import { execFile } from "node:child_process";
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(file: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = execFile(file, args, { env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+    if (input !== undefined) child.stdin?.end(input);
+  });
+}
+
+/** `hcloud ARGS` with a scratch HOME so no user config is read or written. */
+export function hcloud(endpoint: string, home: string, args: string[]): Promise<RunResult> {
+  return run("/usr/bin/hcloud", args, { PATH: "/usr/bin:/bin", HOME: home, HCLOUD_ENDPOINT: endpoint, HCLOUD_TOKEN: "sandbox-token" });
+}
+
+/** Runs a python script with `client` bound to an hcloud.Client for the endpoint; its stdout is the result. */
+export function python(endpoint: string, script: string): Promise<RunResult> {
+  const prelude = [
+    "import json, sys",
+    "from hcloud import Client, APIException",
+    `client = Client(token="sandbox-token", api_endpoint=${JSON.stringify(endpoint)}, poll_interval=0.05)`,
+    "",
+  ].join("\n");
+  return run("/usr/bin/python3", ["-"], { PATH: "/usr/bin:/bin", HOME: "/nonexistent", PYTHONDONTWRITEBYTECODE: "1" }, prelude + script);
+}
