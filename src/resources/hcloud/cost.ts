@@ -12,7 +12,7 @@ function monthly(prices: readonly LocationPrice[], location: string): number | u
 }
 
 function round(n: number): number {
-  return Math.round(n * 10_000) / 10_000;
+  return Math.round(n * 1_000_000) / 1_000_000;
 }
 
 async function typePrice(client: HcloudClient, kind: "server_types" | "load_balancer_types", type: string, location: string): Promise<{ monthly: number; currency: string }> {

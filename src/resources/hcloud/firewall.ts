@@ -67,6 +67,18 @@ function observe(fw: Firewall, known: { inputs?: Partial<FirewallInputs>; output
 
 const bySelector = (s: string): ApplyTo => ({ type: "label_selector", label_selector: { selector: s } });
 
+/**
+ * Run an apply/remove whose retry after an unclear answer may find the work already done
+ * (`firewall_already_applied`, `firewall_resource_not_found`): that counts as done.
+ */
+async function idempotent(run: () => Promise<void>, doneCodes: readonly string[]): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    if (!(err instanceof ExternalError && err.code !== undefined && doneCodes.includes(err.code))) throw err;
+  }
+}
+
 export function firewallType(deps: FirewallDeps): ResourceType<FirewallInputs, FirewallOutputs> {
   const api = (ctx: StepContext) => deps.client.withSignal(ctx.signal);
   return {
@@ -132,10 +144,10 @@ export function firewallType(deps: FirewallDeps): ResourceType<FirewallInputs, F
       const applied = selectorsOf(fw);
       if (!applied.includes(wanted)) {
         ctx.progress(`applying it to servers matching ${wanted}`);
-        await c.waitActions(await applyFirewall(c, id, [bySelector(wanted)]));
+        await idempotent(async () => c.waitActions(await applyFirewall(c, id, [bySelector(wanted)])), ["firewall_already_applied"]);
       }
       const stale = applied.filter((s) => s !== wanted);
-      if (stale.length > 0) await c.waitActions(await removeFirewallFrom(c, id, stale.map(bySelector)));
+      if (stale.length > 0) await idempotent(async () => c.waitActions(await removeFirewallFrom(c, id, stale.map(bySelector))), ["firewall_resource_not_found"]);
       return { outputs: { firewallId: id, name: desired.name, labelSelector: wanted } };
     },
 
@@ -151,11 +163,7 @@ export function firewallType(deps: FirewallDeps): ResourceType<FirewallInputs, F
       });
       if (from.length > 0) {
         ctx.progress(`removing it from ${from.length} resource${from.length === 1 ? "" : "s"}`);
-        try {
-          await c.waitActions(await removeFirewallFrom(c, id, from));
-        } catch (err) {
-          if (!(err instanceof ExternalError && err.code === "firewall_resource_not_found")) throw err;
-        }
+        await idempotent(async () => c.waitActions(await removeFirewallFrom(c, id, from)), ["firewall_resource_not_found"]);
       }
       const deadline = Date.now() + (deps.inUseRetryMs ?? 30_000);
       for (let attempt = 1; ; attempt++) {

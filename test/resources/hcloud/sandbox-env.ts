@@ -1,0 +1,76 @@
+// A sandbox world (Hetzner API + Image Factory + rescue SSH emulators) in a temp dir, with an hk
+// client and factory pointed at it and a StepContext that records progress.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { z } from "zod";
+import type { Owner, StepContext } from "../../../src/engine/resource.js";
+import { HcloudClient, type HcloudClientOptions, type RequestInfo } from "../../../src/providers/hcloud/index.js";
+import { talosFactory, type TalosFactory } from "../../../src/providers/talos-factory.js";
+import type { SshTarget } from "../../../src/resources/hcloud/index.js";
+import { openSandbox } from "../../../src/sandbox/world.js";
+
+export const OWNER: Owner = { stack: "k8s", address: "hcloud_talos_image.amd64" };
+
+export interface SandboxEnv {
+  client: HcloudClient;
+  factory: TalosFactory;
+  ssh: SshTarget;
+  requests: RequestInfo[];
+  /** Raw API call with the test's own client (for setting up and checking the world). */
+  api<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface EnvOptions {
+  faults?: { rate: number; seed: number };
+  actionMs?: number;
+  client?: Partial<HcloudClientOptions>;
+}
+
+export async function sandboxEnv(opts: EnvOptions = {}): Promise<SandboxEnv> {
+  const dir = await mkdtemp(join(tmpdir(), "hk-hcloud-"));
+  const sandbox = await openSandbox(dir, { actionMs: opts.actionMs ?? 20, ...(opts.faults ? { faults: opts.faults } : {}) });
+  const requests: RequestInfo[] = [];
+  const client = HcloudClient.create({
+    token: "sandbox-token",
+    endpoint: sandbox.hcloudEndpoint,
+    backoffMs: { base: 20, max: 200 },
+    pollMs: { initial: 10, max: 100 },
+    rateLimitWaitMs: { min: 100, max: 3_000 },
+    maxAttempts: 8,
+    onRequest: (r) => requests.push(r),
+    ...opts.client,
+  });
+  const helper = HcloudClient.create({ token: "sandbox-token", endpoint: sandbox.hcloudEndpoint, backoffMs: { base: 20, max: 200 }, maxAttempts: 10, pollMs: { initial: 10, max: 100 } });
+  return {
+    client,
+    factory: talosFactory({ url: sandbox.factoryUrl, backoffMs: { base: 20, max: 200 } }),
+    ssh: sandbox.ssh,
+    requests,
+    api: (method, path, body) => helper.request(method, path, { body, schema: z.any() }),
+    close: async () => {
+      await sandbox.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface RecordingContext extends StepContext {
+  messages: string[];
+}
+
+export function recordingContext(signal: AbortSignal = new AbortController().signal, onProgress?: (message: string) => void): RecordingContext {
+  const messages: string[] = [];
+  return {
+    signal,
+    messages,
+    progress(message) {
+      messages.push(message);
+      onProgress?.(message);
+    },
+    log(message) {
+      messages.push(`log: ${message}`);
+    },
+  };
+}

@@ -1,0 +1,210 @@
+// hcloud_talos_image against the sandbox: the build end to end, adoption instead of a rebuild,
+// CAPH's ImageAmbiguous guard, and the create rule when a build fails or is interrupted.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AbortError, CreateFailedError, ExternalError } from "../../../src/engine/errors.js";
+import type { Owner } from "../../../src/engine/resource.js";
+import { getImage, listImages, listServers, listSshKeys, pricing } from "../../../src/providers/hcloud/index.js";
+import { talosImageInputs, talosImageType, type TalosImageInputs } from "../../../src/resources/hcloud/index.js";
+import { OWNER, recordingContext, sandboxEnv, type SandboxEnv } from "./sandbox-env.js";
+
+const desired = (over: Record<string, unknown> = {}): TalosImageInputs => talosImageInputs.parse({ talosVersion: "v1.12.2", ...over });
+
+let env: SandboxEnv;
+beforeAll(async () => {
+  env = await sandboxEnv();
+});
+afterAll(async () => {
+  await env.close();
+});
+
+async function temporaries() {
+  const servers = await listServers(env.client, { labelSelector: "hk/temporary" });
+  const keys = await listSshKeys(env.client, { labelSelector: "hk/temporary" });
+  return [...servers.map((s) => `server ${s.id}`), ...keys.map((k) => `key ${k.id}`)];
+}
+
+async function rejection(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("building the snapshot", () => {
+  let imageId = 0;
+
+  it("builds a labelled snapshot in the rescue system and leaves no server or key behind", async () => {
+    const type = talosImageType({ client: env.client, factory: env.factory, ssh: env.ssh });
+    const ctx = recordingContext();
+    const inputs = desired({ labels: { team: "platform" } });
+    const made = await type.create(ctx, inputs, OWNER);
+    imageId = made.outputs.imageId;
+    expect(made.id).toBe(String(imageId));
+    expect(made.outputs.schematicId).toMatch(/^[0-9a-f]{64}$/);
+    expect(made.outputs.imageName).toBe("talos-amd64-v1.12.2");
+    expect(made.outputs.sizeGb).toBeGreaterThan(0);
+
+    const image = await getImage(env.client, imageId);
+    expect(image).toMatchObject({ type: "snapshot", status: "available", description: "talos-amd64-v1.12.2", architecture: "x86" });
+    expect(image?.labels).toEqual({
+      os: "talos",
+      "talos-version": "v1.12.2",
+      "talos-schematic": made.outputs.schematicId.slice(0, 32),
+      "caph-image-name": "talos-amd64-v1.12.2",
+      arch: "amd64",
+      team: "platform",
+      "hk/stack": "k8s",
+      "hk/address": "hcloud_talos_image.amd64",
+      "hk/build": expect.stringMatching(/^[0-9a-f]{8}$/),
+    });
+    expect(await temporaries()).toEqual([]);
+    expect(await listServers(env.client)).toEqual([]);
+    for (const phase of ["creating a temporary SSH key", "booting the rescue system", "waiting for SSH", "taking the snapshot", "deleting the build server and key"]) {
+      expect(ctx.messages.some((m) => m.startsWith(phase))).toBe(true);
+    }
+  });
+
+  it("reads the snapshot back as declared, so the plan shows no drift", async () => {
+    const type = talosImageType({ client: env.client, factory: env.factory });
+    const inputs = desired({ labels: { team: "platform" } });
+    const read = await type.read(recordingContext(), { id: String(imageId), inputs, outputs: { imageId, imageName: "talos-amd64-v1.12.2", schematicId: "x", sizeGb: null } });
+    expect(read.status).toBe("found");
+    if (read.status !== "found") return;
+    expect(read.inputs).toMatchObject({ talosVersion: "v1.12.2", arch: "amd64", imageName: "talos-amd64-v1.12.2", labels: { team: "platform" } });
+  });
+
+  it("adopts the existing snapshot instead of building a second one", async () => {
+    const type = talosImageType({ client: env.client, factory: env.factory });
+    const inputs = desired({ labels: { team: "platform" }, buildServerType: "cx33", location: "fsn1" });
+    const found = await type.find?.(recordingContext(), OWNER, inputs);
+    expect(found?.id).toBe(String(imageId));
+    expect(type.diff?.(found!.inputs, inputs)).toEqual([]);
+    expect(await type.find?.(recordingContext(), OWNER, desired({ talosVersion: "v1.12.3" }))).toBeUndefined();
+  });
+
+  it("refuses to adopt or build next to a different snapshot of the same name (CAPH: ImageAmbiguous)", async () => {
+    const type = talosImageType({ client: env.client, factory: env.factory, ssh: env.ssh });
+    const other = await snapshotNamed("talos-amd64-v1.12.2");
+    const ambiguous = await rejection(type.find!(recordingContext(), { ...OWNER, address: "hcloud_talos_image.other" }, desired()));
+    expect(ambiguous).toBeInstanceOf(AbortError);
+    expect(ambiguous.message).toMatch(/2 snapshots carry caph-image-name=talos-amd64-v1.12.2.*ImageAmbiguous/);
+
+    await type.delete(recordingContext(), { id: String(imageId), inputs: desired(), outputs: { imageId, imageName: "", schematicId: "", sizeGb: null } });
+    expect(await getImage(env.client, imageId)).toBeUndefined();
+    const clash = await rejection(type.find!(recordingContext(), OWNER, desired()));
+    expect(clash.message).toMatch(new RegExp(`snapshot ${other} already carries`));
+    const refused = await rejection(type.create(recordingContext(), desired(), OWNER));
+    expect(refused).toBeInstanceOf(AbortError);
+    expect(await temporaries()).toEqual([]);
+    await env.api("DELETE", `/images/${other}`);
+  });
+
+  it("prices the snapshot by its size at the API's per-GB price", async () => {
+    const type = talosImageType({ client: env.client, factory: env.factory, ssh: env.ssh });
+    const perGb = Number((await pricing(env.client)).image.price_per_gb_month.gross);
+    const before = await type.cost!(desired({ talosVersion: "v1.11.0" }));
+    expect(before).toMatchObject({ monthly: perGb * 1, what: "snapshot, 1 GB (estimated: not built yet)" });
+    const made = await type.create(recordingContext(), desired({ talosVersion: "v1.11.0" }), OWNER);
+    const after = await type.cost!(desired({ talosVersion: "v1.11.0" }));
+    expect(after?.monthly).toBeCloseTo(perGb * (made.outputs.sizeGb ?? 0), 4);
+    expect(after?.what).toBe(`snapshot, ${made.outputs.sizeGb} GB`);
+    await type.delete(recordingContext(), { id: made.id, inputs: desired(), outputs: made.outputs });
+  });
+});
+
+describe("when the build fails", () => {
+  const owner: Owner = { stack: "k8s", address: "hcloud_talos_image.failing" };
+
+  it("deletes the server and key when the rescue system never answers", async () => {
+    const type = talosImageType({ client: env.client, factory: env.factory, ssh: { host: "127.0.0.1", port: 9 }, sshConnectTimeoutMs: 300 });
+    const err = await rejection(type.create(recordingContext(), desired(), owner));
+    expect(err).toBeInstanceOf(ExternalError);
+    expect(err).not.toBeInstanceOf(CreateFailedError);
+    expect(err.message).toMatch(/did not accept SSH/);
+    expect(await temporaries()).toEqual([]);
+    expect(await listImages(env.client, { type: "snapshot", labelSelector: "hk/address==hcloud_talos_image.failing" })).toEqual([]);
+  });
+
+  it("deletes the server and key when the run is interrupted mid-build", async () => {
+    const controller = new AbortController();
+    const type = talosImageType({ client: env.client, factory: env.factory, ssh: { host: "127.0.0.1", port: 9 }, sshConnectTimeoutMs: 60_000 });
+    const ctx = recordingContext(controller.signal, (m) => {
+      if (m.startsWith("waiting for SSH")) setTimeout(() => controller.abort(), 50);
+    });
+    const started = Date.now();
+    const err = await rejection(type.create(ctx, desired(), owner));
+    expect((err as ExternalError).code).toBe("interrupted");
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(await temporaries()).toEqual([]);
+  });
+
+  it("names what it could not delete", async () => {
+    const type = talosImageType({ client: env.client, factory: env.factory, ssh: { host: "127.0.0.1", port: 9 }, sshConnectTimeoutMs: 300 });
+    let protecting: Promise<unknown> = Promise.resolve();
+    const ctx = recordingContext(undefined, (m) => {
+      if (m.startsWith("waiting for SSH")) protecting = protectTemporaryServer();
+    });
+    const err = await rejection(type.create(ctx, desired(), owner));
+    await protecting;
+    expect(err).toBeInstanceOf(ExternalError);
+    const [server] = await listServers(env.client, { labelSelector: "hk/temporary" });
+    expect(server).toBeDefined();
+    expect(err.message).toContain(`temporary server ${server!.id}`);
+    expect(err.message).toMatch(/hk\/temporary=image-build/);
+    expect(await listSshKeys(env.client, { labelSelector: "hk/temporary" })).toEqual([]);
+    await env.api("POST", `/servers/${server!.id}/actions/change_protection`, { delete: false, rebuild: false });
+  });
+
+  it("cleans up what an earlier interrupted build left, then builds; a snapshot left with a stuck server is named", async () => {
+    const type = talosImageType({ client: env.client, factory: env.factory, ssh: env.ssh });
+    let protecting: Promise<unknown> = Promise.resolve();
+    let started = false;
+    const ctx = recordingContext(undefined, (m) => {
+      if (m === "taking the snapshot" && !started) {
+        started = true;
+        protecting = protectTemporaryServer();
+      }
+    });
+    const err = await rejection(type.create(ctx, desired({ talosVersion: "v1.12.1" }), owner));
+    await protecting;
+    expect(ctx.messages.some((m) => /left by an earlier interrupted build/.test(m))).toBe(true);
+    expect(err).toBeInstanceOf(CreateFailedError);
+    const left = (err as CreateFailedError).left;
+    expect(await getImage(env.client, Number(left.id))).toMatchObject({ status: "available" });
+    expect(left.outputs).toMatchObject({ imageId: Number(left.id), imageName: "talos-amd64-v1.12.1" });
+    expect(err.message).toMatch(/could not be deleted/);
+    for (const s of await listServers(env.client, { labelSelector: "hk/temporary" })) {
+      await env.api("POST", `/servers/${s.id}/actions/change_protection`, { delete: false, rebuild: false });
+      await env.api("DELETE", `/servers/${s.id}`);
+    }
+    await env.api("DELETE", `/images/${left.id}`);
+  });
+});
+
+/** Turn delete protection on for the build server, so cleaning it up fails. */
+async function protectTemporaryServer(): Promise<void> {
+  const [server] = await listServers(env.client, { labelSelector: "hk/temporary" });
+  if (!server) throw new Error("no build server to protect");
+  await env.api("POST", `/servers/${server.id}/actions/change_protection`, { delete: true });
+}
+
+/** A snapshot someone else made with the given caph-image-name. */
+async function snapshotNamed(name: string): Promise<number> {
+  const created = await env.api<{ server: { id: number } }>("POST", "/servers", { name: `manual-${Date.now()}`, server_type: "cx23", image: "debian-12", location: "nbg1" });
+  const id = created.server.id;
+  await waitUnlocked(id);
+  const snap = await env.api<{ image: { id: number } }>("POST", `/servers/${id}/actions/create_image`, { description: name, labels: { "caph-image-name": name } });
+  await waitUnlocked(id);
+  await env.api("DELETE", `/servers/${id}`);
+  return snap.image.id;
+}
+
+async function waitUnlocked(serverId: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const { actions } = await env.api<{ actions: Array<{ status: string }> }>("GET", `/servers/${serverId}/actions?status=running`);
+    if (actions.length === 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
