@@ -6,7 +6,6 @@ import { optBool, optInt, optString, pathId, resourceName } from "./input.js";
 import { publicIpv4, publicIpv6 } from "./ip.js";
 import { parseLabels } from "./labels.js";
 import { filterCommon, listReply } from "./list.js";
-import { renderDatacenter } from "./render-server.js";
 import type { Project } from "./project.js";
 import type { Ctx, Route } from "./router.js";
 import type { PrimaryIpRec } from "./world-types.js";
@@ -39,7 +38,6 @@ function render(ip: PrimaryIpRec): Record<string, unknown> {
     created: ip.created,
     blocked: false,
     location: loc,
-    datacenter: renderDatacenter(ip.location),
     ip: ip.ip,
     dns_ptr: ip.type === "ipv4" ? [{ ip: ip.ip, dns_ptr: `static.${ip.ip.split(".").reverse().join(".")}.clients.your-server.de` }] : [],
     protection: ip.protection,

@@ -55,7 +55,8 @@ export class OpenApiCheck {
       return bad;
     }
     if (!x.contentType?.startsWith("application/json")) return [`${where}: Content-Type ${x.contentType ?? "none"}`];
-    const op = this.operation(x.method, x.path);
+    // Paths or methods the spec lacks (404/405 answers) still owe the common error envelope.
+    const op = this.operation(x.method, x.path) ?? (x.status >= 400 ? "GET /servers" : undefined);
     if (!op) return [`${where}: no operation in the spec`];
     const byStatus = this.subset.responses[op] ?? {};
     const status = String(x.status) in byStatus ? String(x.status) : `${String(x.status)[0]}xx`;
