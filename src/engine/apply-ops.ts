@@ -98,6 +98,9 @@ export async function runCreate(env: OpEnv, op: Op, ctx: StepContext): Promise<s
   try {
     made = await type.create(ctx, inputs, { address: decl.address, stack: env.stack.name });
   } catch (err) {
+    // Cancelled mid-call (second Ctrl-C): what happened remotely is unknown, so the pending record
+    // stays for the next run to resolve by looking.
+    if (ctx.signal.aborted && !(err instanceof CreateFailedError)) throw err;
     await env.store.endPending(pending, (s) => {
       if (err instanceof CreateFailedError) {
         s.resources = s.resources.filter((r) => !(r.address === decl.address && (r.status === "tainted" || r.status === "dormant")));
@@ -148,7 +151,7 @@ export async function runUpdate(env: OpEnv, op: Op, ctx: StepContext, observed: 
   try {
     outputs = checkOutputs(type, decl.address, (await type.update(ctx, live, inputs, changes)).outputs);
   } catch (err) {
-    await env.store.endPending(pending, () => undefined);
+    if (!ctx.signal.aborted) await env.store.endPending(pending, () => undefined);
     throw err;
   }
   await env.store.endPending(pending, (s) => {
@@ -176,7 +179,7 @@ export async function runDelete(env: OpEnv, op: Op, ctx: StepContext): Promise<s
   try {
     await type.delete(ctx, live);
   } catch (err) {
-    if (pending) await env.store.endPending(pending, () => undefined);
+    if (pending && !ctx.signal.aborted) await env.store.endPending(pending, () => undefined);
     throw err;
   }
   if (!pending) return id;

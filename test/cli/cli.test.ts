@@ -138,6 +138,24 @@ describe("hk CLI", () => {
     expect(existsSync(`${s.state}.lock`)).toBe(false);
   });
 
+  it("Ctrl-C twice leaves at once (exit 130); the next apply converges without duplicates", async () => {
+    const s = setup("400");
+    const run = startHk(["apply", ...s.args, "--auto-approve"], { cwd: s.dir, env: s.env });
+    let out = "";
+    run.child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+    while (!out.includes("Creating...")) await new Promise((r) => setTimeout(r, 10));
+    run.child.kill("SIGINT");
+    await new Promise((r) => setTimeout(r, 50));
+    run.child.kill("SIGINT");
+    const r = await run.done;
+    expect(r.code).toBe(130);
+    expect(r.stdout).toContain("Stopping now");
+    const next = await hk(["apply", ...s.args, "--auto-approve"], { cwd: s.dir, env: s.env });
+    expect(next.code).toBe(0);
+    const world = JSON.parse(readFileSync(s.env.HK_FAKE_WORLD, "utf8")) as { objects: Record<string, { owner: string }> };
+    expect(Object.values(world.objects).map((o) => o.owner).sort()).toEqual(["fake.a1", "fake.a2", "fake.a3", "fake.b1", "fake.b2", "fake.b3", "fake.c1", "fake.c2"]);
+  });
+
   it("hk graph prints the dependency graph as DOT", async () => {
     const s = setup();
     const r = await hk(["graph", ...s.args], { cwd: s.dir, env: s.env });
