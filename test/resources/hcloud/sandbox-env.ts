@@ -1,6 +1,7 @@
 // A sandbox world (Hetzner API + Image Factory + rescue SSH emulators) in a temp dir, with an hk
 // client and factory pointed at it and a StepContext that records progress.
 import { mkdtemp, rm } from "node:fs/promises";
+import { connect, createServer as createNetServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
@@ -72,5 +73,31 @@ export function recordingContext(signal: AbortSignal = new AbortController().sig
     log(message) {
       messages.push(`log: ${message}`);
     },
+  };
+}
+
+/**
+ * A TCP endpoint for the build's SSH connection that holds every connection until `gate`
+ * settles, then forwards it to `to` (or drops it when there is none). Lets a test change the
+ * world at a fixed point of a build, before the build can go on.
+ */
+export async function gatedSsh(gate: Promise<unknown>, to?: SshTarget): Promise<{ target: SshTarget; close(): Promise<void> }> {
+  const server = createNetServer((socket) => {
+    socket.on("error", () => undefined);
+    void gate.then(() => {
+      if (!to) {
+        socket.destroy();
+        return;
+      }
+      const upstream = connect(to.port, to.host);
+      upstream.on("error", () => socket.destroy());
+      socket.pipe(upstream).pipe(socket);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    target: { host: "127.0.0.1", port },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AbortError, CreateFailedError, ExternalError } from "../../../src/engine/errors.js";
 import type { Owner } from "../../../src/engine/resource.js";
 import { getImage, listImages, listServers, listSshKeys, pricing } from "../../../src/providers/hcloud/index.js";
-import { talosImageInputs, talosImageType, type TalosImageInputs } from "../../../src/resources/hcloud/index.js";
-import { OWNER, recordingContext, sandboxEnv, type SandboxEnv } from "./sandbox-env.js";
+import { talosImageInputs, talosImageType, type TalosImageInputs, type TalosImageOutputs } from "../../../src/resources/hcloud/index.js";
+import { gatedSsh, OWNER, recordingContext, sandboxEnv, type SandboxEnv } from "./sandbox-env.js";
 
 const desired = (over: Record<string, unknown> = {}): TalosImageInputs => talosImageInputs.parse({ talosVersion: "v1.12.2", ...over });
 
@@ -34,6 +34,7 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
 
 describe("building the snapshot", () => {
   let imageId = 0;
+  let built: TalosImageOutputs | undefined;
 
   it("builds a labelled snapshot in the rescue system and leaves no server or key behind", async () => {
     const type = talosImageType({ client: env.client, factory: env.factory, ssh: env.ssh });
@@ -41,6 +42,7 @@ describe("building the snapshot", () => {
     const inputs = desired({ labels: { team: "platform" } });
     const made = await type.create(ctx, inputs, OWNER);
     imageId = made.outputs.imageId;
+    built = made.outputs;
     expect(made.id).toBe(String(imageId));
     expect(made.outputs.schematicId).toMatch(/^[0-9a-f]{64}$/);
     expect(made.outputs.imageName).toBe("talos-amd64-v1.12.2");
@@ -69,10 +71,21 @@ describe("building the snapshot", () => {
   it("reads the snapshot back as declared, so the plan shows no drift", async () => {
     const type = talosImageType({ client: env.client, factory: env.factory });
     const inputs = desired({ labels: { team: "platform" } });
-    const read = await type.read(recordingContext(), { id: String(imageId), inputs, outputs: { imageId, imageName: "talos-amd64-v1.12.2", schematicId: "x", sizeGb: null } });
-    expect(read.status).toBe("found");
-    if (read.status !== "found") return;
-    expect(read.inputs).toMatchObject({ talosVersion: "v1.12.2", arch: "amd64", imageName: "talos-amd64-v1.12.2", labels: { team: "platform" } });
+    const read = await type.read(recordingContext(), { id: String(imageId), inputs, outputs: built! });
+    expect(read).toEqual({ status: "found", inputs, outputs: built });
+    const many = await type.readMany!(recordingContext(), [{ id: String(imageId), inputs, outputs: built! }]);
+    expect(many.get(String(imageId))).toEqual(read);
+
+    const original = (await getImage(env.client, imageId))!.labels;
+    await env.api("PUT", `/images/${imageId}`, { labels: { team: "platform", "caph-image-name": "renamed", "talos-version": "v1.12.2", "talos-schematic": "0".repeat(32) } });
+    const drifted = await type.read(recordingContext(), { id: String(imageId), inputs, outputs: built! });
+    if (drifted.status !== "found") throw new Error("gone");
+    expect(type.diff!(inputs, drifted.inputs).map((c) => [c.path, c.forcesReplacement])).toEqual([
+      ["imageName", false],
+      ["schematicId", true],
+    ]);
+    await env.api("PUT", `/images/${imageId}`, { labels: original });
+    expect(await type.read(recordingContext(), { id: String(imageId), inputs, outputs: built! })).toEqual(read);
   });
 
   it("adopts the existing snapshot instead of building a second one", async () => {
@@ -82,6 +95,20 @@ describe("building the snapshot", () => {
     expect(found?.id).toBe(String(imageId));
     expect(type.diff?.(found!.inputs, inputs)).toEqual([]);
     expect(await type.find?.(recordingContext(), OWNER, desired({ talosVersion: "v1.12.3" }))).toBeUndefined();
+  });
+
+  it("changes labels in place, keeping CAPH's and hk's own", async () => {
+    const type = talosImageType({ client: env.client, factory: env.factory });
+    const before = desired({ labels: { team: "platform" } });
+    const after = desired({ labels: { team: "infra", tier: "gold" } });
+    const changes = type.diff!(before, after);
+    expect(changes.every((c) => !c.forcesReplacement)).toBe(true);
+    const updated = await type.update(recordingContext(), { id: String(imageId), inputs: before, outputs: built! }, after, changes);
+    expect(updated.outputs).toEqual(built);
+    const labels = (await getImage(env.client, imageId))!.labels;
+    expect(labels).toMatchObject({ team: "infra", tier: "gold", os: "talos", "caph-image-name": "talos-amd64-v1.12.2", "hk/stack": "k8s", "hk/address": "hcloud_talos_image.amd64" });
+    expect(type.diff!(before, desired({ talosVersion: "v1.12.3" })).find((c) => c.path === "talosVersion")?.forcesReplacement).toBe(true);
+    expect(type.diff!(before, desired({ labels: { team: "platform" }, location: "hel1", buildServerType: "cx33" }))).toEqual([]);
   });
 
   it("refuses to adopt or build next to a different snapshot of the same name (CAPH: ImageAmbiguous)", async () => {
@@ -141,40 +168,40 @@ describe("when the build fails", () => {
   });
 
   it("names what it could not delete", async () => {
-    const type = talosImageType({ client: env.client, factory: env.factory, ssh: { host: "127.0.0.1", port: 9 }, sshConnectTimeoutMs: 300 });
-    let protecting: Promise<unknown> = Promise.resolve();
+    let protect = (): void => undefined;
+    const protectedNow = new Promise<void>((resolve) => (protect = () => void protectTemporaryServer().then(resolve)));
+    const ssh = await gatedSsh(protectedNow);
+    const type = talosImageType({ client: env.client, factory: env.factory, ssh: ssh.target, sshConnectTimeoutMs: 300 });
     const ctx = recordingContext(undefined, (m) => {
-      if (m.startsWith("waiting for SSH")) protecting = protectTemporaryServer();
+      if (m === "waiting for SSH on " + `${ssh.target.host}:${ssh.target.port}`) protect();
     });
     const err = await rejection(type.create(ctx, desired(), owner));
-    await protecting;
+    await ssh.close();
     expect(err).toBeInstanceOf(ExternalError);
     const [server] = await listServers(env.client, { labelSelector: "hk/temporary" });
     expect(server).toBeDefined();
     expect(err.message).toContain(`temporary server ${server!.id}`);
-    expect(err.message).toMatch(/hk\/temporary=image-build/);
+    expect(err.message).toMatch(/did not accept SSH.*hk\/temporary=image-build/s);
     expect(await listSshKeys(env.client, { labelSelector: "hk/temporary" })).toEqual([]);
     await env.api("POST", `/servers/${server!.id}/actions/change_protection`, { delete: false, rebuild: false });
   });
 
   it("cleans up what an earlier interrupted build left, then builds; a snapshot left with a stuck server is named", async () => {
-    const type = talosImageType({ client: env.client, factory: env.factory, ssh: env.ssh });
-    let protecting: Promise<unknown> = Promise.resolve();
-    let started = false;
+    let protect = (): void => undefined;
+    const protectedNow = new Promise<void>((resolve) => (protect = () => void protectTemporaryServer().then(resolve)));
+    const ssh = await gatedSsh(protectedNow, env.ssh);
+    const type = talosImageType({ client: env.client, factory: env.factory, ssh: ssh.target });
     const ctx = recordingContext(undefined, (m) => {
-      if (m === "taking the snapshot" && !started) {
-        started = true;
-        protecting = protectTemporaryServer();
-      }
+      if (m === "waiting for SSH on " + `${ssh.target.host}:${ssh.target.port}`) protect();
     });
     const err = await rejection(type.create(ctx, desired({ talosVersion: "v1.12.1" }), owner));
-    await protecting;
+    await ssh.close();
     expect(ctx.messages.some((m) => /left by an earlier interrupted build/.test(m))).toBe(true);
     expect(err).toBeInstanceOf(CreateFailedError);
     const left = (err as CreateFailedError).left;
     expect(await getImage(env.client, Number(left.id))).toMatchObject({ status: "available" });
     expect(left.outputs).toMatchObject({ imageId: Number(left.id), imageName: "talos-amd64-v1.12.1" });
-    expect(err.message).toMatch(/could not be deleted/);
+    expect(err.message).toMatch(/was built but temporary server \d+ .* could not be deleted/);
     for (const s of await listServers(env.client, { labelSelector: "hk/temporary" })) {
       await env.api("POST", `/servers/${s.id}/actions/change_protection`, { delete: false, rebuild: false });
       await env.api("DELETE", `/servers/${s.id}`);
