@@ -89,8 +89,9 @@ export function parseSelector(selector: string, field = "label_selector"): Requi
   const reqs: Requirement[] = [];
   for (const term of splitTerms(selector)) {
     const req = parseTerm(term);
-    const keyProblem = req ? labelKeyProblem(req.key) : undefined;
-    if (!req || keyProblem) throw invalidInput({ [field]: [`invalid label selector term '${term}'`] });
+    const values = req?.op === "eq" || req?.op === "neq" ? [req.value] : req?.op === "in" || req?.op === "notin" ? req.values : [];
+    const problem = req ? (labelKeyProblem(req.key) ?? values.map(labelValueProblem).find(Boolean)) : undefined;
+    if (!req || problem) throw invalidInput({ [field]: [`invalid label selector term '${term}'`] });
     reqs.push(req);
   }
   return reqs;
