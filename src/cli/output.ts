@@ -23,6 +23,12 @@ export async function createOutput(opts: GlobalOptions): Promise<Output> {
     const { jsonListener } = await import("../ui/json-lines.js");
     bus.on(jsonListener(process.stdout));
   }
+  // Reading the live objects can take a while against a real API: say so.
+  if (!opts.json) {
+    bus.on((e) => {
+      if (e.type === "refresh-start" && e.count > 0) process.stdout.write(`Refreshing ${e.count} object${e.count === 1 ? "" : "s"}...\n\n`);
+    });
+  }
   // Until the apply view takes over (it shows diagnostics itself), warnings go to stderr.
   const dropDiagnostics = opts.json
     ? () => undefined
