@@ -86,8 +86,8 @@ const xz: Command = async (args, io) => {
   const flags = args.filter((a) => a.startsWith("-"));
   const files = args.filter((a) => !a.startsWith("-"));
   const decompress = flags.some((f) => f === "--decompress" || (/^-[a-zA-Z0-9]+$/.test(f) && f.includes("d")));
-  const toStdout = flags.some((f) => f === "--stdout" || (/^-[a-zA-Z0-9]+$/.test(f) && f.includes("c")));
-  if (!decompress || !toStdout || files.length > 0) {
+  // With no file arguments xz filters stdin to stdout anyway; -c only matters for files.
+  if (!decompress || files.length > 0) {
     io.stderr.write("xz: only decompressing stdin to stdout (xz -cd) is supported in the sandbox rescue system\n");
     return 1;
   }
