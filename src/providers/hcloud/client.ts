@@ -4,7 +4,7 @@
 import type { z } from "zod";
 import { AbortError, ExternalError } from "../../engine/errors.js";
 import { waitForActions, waitRunningOn, type WaitOptions } from "./actions.js";
-import { apiError, type ApiFailure } from "./api-error.js";
+import { apiError, buildUrl, externalError, unauthorizedError, type ApiFailure, type Query } from "./api-error.js";
 import { backoffDelay, interrupted, RateBudget, sleep } from "./pacing.js";
 import { paginationSchema, type Action } from "./schemas.js";
 
@@ -41,8 +41,6 @@ export interface HcloudClientOptions {
   actionTimeoutMs?: number;
   onRequest?: (info: RequestInfo) => void;
 }
-
-type Query = Record<string, string | number | boolean | readonly (string | number)[] | undefined>;
 
 export interface RequestOptions<T> {
   query?: Query;
@@ -144,7 +142,7 @@ export class HcloudClient {
 
   async request<T>(method: string, path: string, opts: RequestOptions<T>): Promise<T> {
     const s = this.shared.settings;
-    const url = this.url(path, opts.query);
+    const url = buildUrl(this.shared.base, path, opts.query);
     const what = `${method} ${path}`;
     let attempt = 0;
     let limited = 0;
@@ -163,7 +161,7 @@ export class HcloudClient {
       this.shared.onRequest?.({ method, path, status: answer?.status ?? 0, attempt });
       if (answer && answer.status < 300) return this.parse(what, answer, opts.schema);
       const err = answer ? apiError(answer.status, answer.text) : undefined;
-      if (err?.status === 401) throw this.unauthorized(err);
+      if (err?.status === 401) throw unauthorizedError({ ...err, message: this.shared.scrub(err.message) });
       if (err?.status === 429) {
         if (++limited > s.maxRateLimited) throw this.external(what, err, true);
         attempt--;
@@ -261,27 +259,7 @@ export class HcloudClient {
     return this.check(what, schema, value);
   }
 
-  private url(path: string, query: Query | undefined): string {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(query ?? {})) {
-      if (v === undefined) continue;
-      if (Array.isArray(v)) for (const x of v) params.append(k, String(x));
-      else params.append(k, String(v));
-    }
-    const qs = params.toString();
-    return `${this.shared.base}${path}${qs ? `?${qs}` : ""}`;
-  }
-
-  private unauthorized(err: ApiFailure): AbortError {
-    if (err.code === "token_readonly") return new AbortError("HCLOUD_TOKEN is a read-only token; hk needs to create and delete objects", "create a Read & Write API token in the Hetzner Cloud console and export HCLOUD_TOKEN=<it>");
-    return new AbortError(
-      `Hetzner Cloud rejected the API token in HCLOUD_TOKEN (${this.shared.scrub(err.message)})`,
-      "check that HCLOUD_TOKEN holds a current Read & Write token of the right project (Hetzner Cloud console → Security → API tokens)",
-    );
-  }
-
   private external(what: string, err: ApiFailure, retryable = false, attempts?: number): ExternalError {
-    const tail = attempts === undefined ? "" : `, ${attempts} attempts`;
-    return new ExternalError(`Hetzner Cloud API ${what}: ${this.shared.scrub(err.message)} (${err.code}${tail})`, retryable, err.code);
+    return externalError(what, { ...err, message: this.shared.scrub(err.message) }, retryable, attempts);
   }
 }
