@@ -105,6 +105,7 @@ export async function buildTalosSnapshot(ctx: StepContext, deps: BuildDeps, req:
       connectTimeoutMs: deps.sshConnectTimeoutMs ?? 5 * 60_000,
       commandTimeoutMs: deps.writeTimeoutMs ?? 30 * 60_000,
       onRetry: (n) => ctx.progress(`waiting for SSH on ${target.host}:${target.port} (attempt ${n})`, 0.25),
+      onConnected: () => ctx.progress(`writing Talos ${req.talosVersion} (${req.arch}) from the Image Factory to the disk`, 0.3),
     });
 
     ctx.progress("powering the build server off", 0.6);

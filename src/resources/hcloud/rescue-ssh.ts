@@ -32,6 +32,8 @@ export interface RunOptions {
   commandTimeoutMs: number;
   /** Called before each connection attempt after the first (the system is still booting). */
   onRetry?: (attempt: number) => void;
+  /** Called once logged in, just before the command starts. */
+  onConnected?: () => void;
 }
 
 /** Connect (retrying until the rescue system answers) and run `command`; a non-zero exit throws with its last output. */
@@ -54,6 +56,7 @@ export async function runInRescue(target: SshTarget, key: KeyPair, command: stri
       continue;
     }
     try {
+      opts.onConnected?.();
       return await exec(conn, command, opts);
     } finally {
       conn.end();

@@ -63,7 +63,7 @@ describe("building the snapshot", () => {
     });
     expect(await temporaries()).toEqual([]);
     expect(await listServers(env.client)).toEqual([]);
-    for (const phase of ["creating a temporary SSH key", "booting the rescue system", "waiting for SSH", "taking the snapshot", "deleting the build server and key"]) {
+    for (const phase of ["creating a temporary SSH key", "booting the rescue system", "waiting for SSH", "writing Talos v1.12.2 (amd64)", "powering the build server off", "taking the snapshot", "deleting the build server and key"]) {
       expect(ctx.messages.some((m) => m.startsWith(phase))).toBe(true);
     }
   });
