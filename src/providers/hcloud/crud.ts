@@ -5,8 +5,6 @@ import { ExternalError } from "../../engine/errors.js";
 import type { HcloudClient } from "./client.js";
 import { actionSchema, type Action } from "./schemas.js";
 
-export const NO_BODY = z.unknown();
-
 export function isNotFound(err: unknown): boolean {
   return err instanceof ExternalError && err.code === "not_found";
 }
