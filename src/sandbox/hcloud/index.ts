@@ -15,6 +15,8 @@ import { WorldStore } from "./store.js";
 export { readImageDisk, readServerDisk, type DiskRecord } from "./disk.js";
 export { parseFaultSpec, type FaultSpec } from "./faults.js";
 export { READ_ONLY_TOKEN_PREFIX } from "./http-api.js";
+export { loadWorld, WORLD_FILE } from "./store.js";
+export type { ServerRec, WorldData } from "./world-types.js";
 
 export interface HcloudEmulatorOptions {
   /** World directory; the world persists in it (dir/hcloud.json), written atomically after each mutation. */
