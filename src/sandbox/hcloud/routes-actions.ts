@@ -1,6 +1,6 @@
-// Actions: GET /actions/{id}, GET /actions?id=… (ids required since listing all was removed), and
+// Actions: GET /actions/{id}, GET /actions?id=… (without ids: 410, listing all was removed), and
 // the per-resource lists /<res>/actions, /<res>/actions/{id}, /<res>/{id}/actions[/{action_id}].
-import { invalidInput, notFound } from "./errors.js";
+import { ApiError, invalidInput, notFound } from "./errors.js";
 import { pathId } from "./input.js";
 import { listReply } from "./list.js";
 import type { Ctx, Reply, Route } from "./router.js";
@@ -64,7 +64,11 @@ export const actionRoutes: Route[] = [
     method: "GET",
     path: "/actions",
     handler: (ctx) => {
-      if (ids(ctx).length === 0) throw invalidInput({ id: ["is required: listing all actions is no longer supported"] });
+      if (ids(ctx).length === 0) {
+        throw new ApiError(410, "deprecated_api_endpoint", "API functionality was removed", {
+          announcement: "https://docs.hetzner.cloud/changelog#2025-01-30-listing-arbitrary-actions-in-the-actions-list-endpoint-is-removed",
+        });
+      }
       return byIds(ctx);
     },
   },

@@ -69,7 +69,9 @@ describe("API rules", () => {
     expect(badLabel.body.error.code).toBe("invalid_input");
     const badSelector = await api("GET", "/servers?label_selector=" + encodeURIComponent("a in b"));
     expect(badSelector.body.error.code).toBe("invalid_input");
-    expect((await api("GET", "/actions")).body.error.code).toBe("invalid_input");
+    const allActions = await api("GET", "/actions");
+    expect([allActions.status, allActions.body.error.code]).toEqual([410, "deprecated_api_endpoint"]);
+    expect(allActions.body.error.details.announcement).toMatch(/^https:\/\/docs\.hetzner\.cloud\/changelog#/);
     expect((await api("GET", "/servers?per_page=51")).body.error.code).toBe("invalid_input");
   });
 
