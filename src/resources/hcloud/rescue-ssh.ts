@@ -18,10 +18,22 @@ export interface KeyPair {
   privateKey: string;
 }
 
-/** A new ed25519 key pair in OpenSSH format. The private half never leaves memory. */
+/**
+ * A new ed25519 key pair in OpenSSH format. The private half never leaves memory. ssh2's
+ * generator writes a malformed key about once in 250 (a 32-byte key whose first byte is zero
+ * comes out 31 bytes long, which the API refuses as an invalid public key), so a pair is only
+ * used once both halves parse back.
+ */
 export function throwawayKeyPair(comment: string): KeyPair {
-  const pair = utils.generateKeyPairSync("ed25519", { comment });
-  return { publicKey: pair.public, privateKey: pair.private };
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const pair = utils.generateKeyPairSync("ed25519", { comment });
+    const pub = utils.parseKey(pair.public);
+    const priv = utils.parseKey(pair.private);
+    if (pub instanceof Error || priv instanceof Error || Array.isArray(pub) || Array.isArray(priv)) continue;
+    if (!pub.getPublicSSH().equals(priv.getPublicSSH())) continue;
+    return { publicKey: pair.public, privateKey: pair.private };
+  }
+  throw new Error("could not generate a well-formed ed25519 key pair");
 }
 
 export interface RunOptions {
