@@ -2,8 +2,14 @@
 // cluster (seed 001). Every field has a message a user can act on.
 import { z } from "zod";
 
+const ipv4Cidr = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
 const cidr = (what: string) =>
-  z.string({ error: `expected ${what} as a CIDR string` }).regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, { error: `expected ${what} as a CIDR like 10.0.0.0/16` });
+  z.string({ error: `expected ${what} as a CIDR string` }).regex(ipv4Cidr, { error: `expected ${what} as a CIDR like 10.0.0.0/16` });
+/** Addresses firewall rules let in: IPv4 or IPv6. */
+const anyCidr = (what: string) =>
+  z
+    .string({ error: `expected ${what} as a CIDR string` })
+    .regex(/^((\d{1,3}\.){3}\d{1,3}\/\d{1,2}|[0-9A-Fa-f:]+:[0-9A-Fa-f:]*\/\d{1,3})$/, { error: `expected ${what} as a CIDR like 203.0.113.0/24 or 2001:db8::/32` });
 const version = (example: string) => z.string({ error: `expected a version like ${example}` }).regex(/^v\d+\.\d+\.\d+$/, { error: `expected a version like ${example}` });
 const count = z.number({ error: "expected a number ≥ 1" }).int({ error: "expected a whole number ≥ 1" }).min(1, { error: "expected a number ≥ 1" });
 const name = z
@@ -15,8 +21,8 @@ export const firewallRuleSchema = z.strictObject({
   direction: z.enum(["in", "out"]).default("in"),
   protocol: z.enum(["tcp", "udp", "icmp", "esp", "gre"]),
   port: z.string().regex(/^\d+(-\d+)?$/, { error: 'expected a port like "443" or a range like "30000-32767"' }).optional(),
-  sourceIps: z.array(cidr("a source address")).default([]),
-  destinationIps: z.array(cidr("a destination address")).default([]),
+  sourceIps: z.array(anyCidr("a source address")).default([]),
+  destinationIps: z.array(anyCidr("a destination address")).default([]),
 });
 
 export const lifecycleSchema = z
@@ -69,7 +75,7 @@ export const clusterConfigSchema = z.strictObject({
   firewall: z
     .strictObject({
       /** Who may reach the Kubernetes API (6443) and the Talos API (50000). */
-      adminCidrs: z.array(cidr("an admin address")).min(1, { error: "expected at least one admin CIDR" }).default(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]),
+      adminCidrs: z.array(anyCidr("an admin address")).min(1, { error: "expected at least one admin CIDR" }).default(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]),
       /** Rules added after the defaults. */
       extraRules: z.array(firewallRuleSchema).default([]),
       lifecycle: lifecycleSchema,

@@ -54,7 +54,7 @@ export function clusterResources(config: ClusterConfig): ResourceDecl[] {
     address: FIREWALL_ADDRESS,
     type: "hcloud_firewall",
     inputs: {
-      name: `${config.name}-nodes`,
+      name: `${config.name}-firewall`,
       rules: firewallRules(config) as unknown as ResourceDecl["inputs"][string],
       applyToLabelSelector: defaultSelector(config.name),
     },

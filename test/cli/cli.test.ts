@@ -31,7 +31,7 @@ describe("hk CLI", () => {
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain(`Error: ${cfg}: invalid config (4 problems):`);
     expect(r.stderr).toContain("controlPlane.replicas: expected a number ≥ 1");
-    expect(r.stderr).toContain("firewall.adminCidrs.0: expected an admin address as a CIDR like 10.0.0.0/16");
+    expect(r.stderr).toContain("firewall.adminCidrs.0: expected an admin address as a CIDR like 203.0.113.0/24 or 2001:db8::/32");
     expect(r.stderr).toContain("hcloud.location: expected a Hetzner location");
     expect(r.stderr).toContain("extra: unknown setting");
     expect(r.stderr).not.toMatch(/\n\s+at /);

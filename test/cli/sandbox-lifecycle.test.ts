@@ -45,7 +45,7 @@ describe("sandbox lifecycle of the example config", () => {
     expect(images).toHaveLength(1);
     expect(images[0]?.description).toBe("talos-amd64-v1.12.2");
     expect(images[0]?.labels).toMatchObject({ os: "talos", "talos-version": "v1.12.2", "caph-image-name": "talos-amd64-v1.12.2", "hk/stack": "k8s" });
-    const fw = JSON.parse(await hcloud("firewall", "describe", "k8s-nodes", "-o", "json")) as {
+    const fw = JSON.parse(await hcloud("firewall", "describe", "k8s-firewall", "-o", "json")) as {
       rules: Array<{ port: string | null; protocol: string; source_ips: string[] }>;
       applied_to: Array<{ type: string; label_selector?: { selector: string } }>;
       labels: Record<string, string>;

@@ -2,38 +2,23 @@
 // system is a fresh, short-lived host with a new host key on every boot, so its host key is not
 // pinned (as hcloud-upload-image does); the key pair exists only for this build.
 import ssh2, { type Client as SshClient } from "ssh2";
+import { ExternalError } from "../../engine/errors.js";
+import { ed25519KeyPair, type KeyPair } from "../../lib/ed25519.js";
+import { interrupted, sleep } from "../../providers/hcloud/pacing.js";
 
 // ssh2 is CommonJS: Node's ESM loader only offers its default export.
-const { Client, utils } = ssh2;
-import { ExternalError } from "../../engine/errors.js";
-import { interrupted, sleep } from "../../providers/hcloud/pacing.js";
+const { Client } = ssh2;
 
 export interface SshTarget {
   host: string;
   port: number;
 }
 
-export interface KeyPair {
-  publicKey: string;
-  privateKey: string;
-}
+export type { KeyPair };
 
-/**
- * A new ed25519 key pair in OpenSSH format. The private half never leaves memory. ssh2's
- * generator writes a malformed key about once in 250 (a 32-byte key whose first byte is zero
- * comes out 31 bytes long, which the API refuses as an invalid public key), so a pair is only
- * used once both halves parse back.
- */
+/** A new ed25519 key pair in OpenSSH format; the private half never leaves memory. */
 export function throwawayKeyPair(comment: string): KeyPair {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const pair = utils.generateKeyPairSync("ed25519", { comment });
-    const pub = utils.parseKey(pair.public);
-    const priv = utils.parseKey(pair.private);
-    if (pub instanceof Error || priv instanceof Error || Array.isArray(pub) || Array.isArray(priv)) continue;
-    if (!pub.getPublicSSH().equals(priv.getPublicSSH())) continue;
-    return { publicKey: pair.public, privateKey: pair.private };
-  }
-  throw new Error("could not generate a well-formed ed25519 key pair");
+  return ed25519KeyPair(comment);
 }
 
 export interface RunOptions {

@@ -3,10 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
-import ssh2 from "ssh2";
-
-// ssh2 is CommonJS: Node's ESM loader only offers its default export.
-const { utils } = ssh2;
+import { ed25519KeyPair } from "../../../lib/ed25519.js";
 
 export const HOST_KEY_FILE = "ssh_host_ed25519_key";
 
@@ -17,7 +14,7 @@ export async function loadOrCreateHostKey(dir: string): Promise<string> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
   }
-  const pair = utils.generateKeyPairSync("ed25519");
+  const pair = { private: ed25519KeyPair().privateKey };
   try {
     const fh = await open(path, "wx", 0o600);
     await fh.writeFile(pair.private);
