@@ -1,11 +1,14 @@
-// One hk at a time per state file. The lock is a file created with O_EXCL holding who has it;
-// a lock whose process is dead (same host, pid gone or reused) is taken over, so a crash never
-// leaves a lock someone must hunt down. `hk unlock ID` removes one by hand (e.g. from another host).
+// One holder at a time. A lock is a file created with O_EXCL holding who has it (pid, host,
+// command, start time, the kernel's process start time) and optional data the holder publishes.
+// A lock whose process is dead (same host, pid gone or reused) is taken over, as is a torn lock
+// file older than two seconds, so a crash never leaves a lock someone must hunt down. `hk unlock
+// ID` removes one by hand (e.g. held from another host). Used for the state and the sandbox world.
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { link, open, readFile, rename, unlink } from "node:fs/promises";
+import { open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { z } from "zod";
+import { writeFileAtomic } from "./atomic-file.js";
 import { AbortError } from "./errors.js";
 
 const lockSchema = z.object({
@@ -15,11 +18,14 @@ const lockSchema = z.object({
   command: z.string(),
   startedAt: z.string(),
   procStart: z.string().optional(),
+  data: z.unknown().optional(),
 });
 export type LockInfo = z.infer<typeof lockSchema>;
 
 export interface Lock {
   readonly info: LockInfo;
+  /** Rewrite the lock with data for others to read (e.g. the address a holder serves on). */
+  publish(data: unknown): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -34,7 +40,9 @@ export function processStart(pid: number): string | undefined {
   }
 }
 
-function isAlive(info: LockInfo): boolean {
+/** Alive unless provably dead: same host and the pid is gone or now belongs to another process. */
+export function holderAlive(info: LockInfo): boolean {
+  if (info.host !== hostname()) return true;
   try {
     process.kill(info.pid, 0);
   } catch (err) {
@@ -44,7 +52,8 @@ function isAlive(info: LockInfo): boolean {
   return info.procStart === undefined || start === undefined || start === info.procStart;
 }
 
-export async function readLock(path: string): Promise<LockInfo | undefined> {
+/** Who holds the lock; "unreadable" while it is being written (or was torn by a crash). */
+export async function readLock(path: string): Promise<LockInfo | "unreadable" | undefined> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -52,16 +61,11 @@ export async function readLock(path: string): Promise<LockInfo | undefined> {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw err;
   }
-  const parsed = lockSchema.safeParse(safeJson(text));
-  // A torn or foreign lock file (hk crashed while writing it) counts as held by nobody alive.
-  return parsed.success ? parsed.data : { id: "unreadable", pid: -1, host: hostname(), command: "?", startedAt: "?" };
-}
-
-function safeJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    const parsed = lockSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : "unreadable";
   } catch {
-    return undefined;
+    return "unreadable";
   }
 }
 
@@ -69,21 +73,8 @@ export function describeHolder(info: LockInfo): string {
   return `pid ${info.pid} on ${info.host} ("${info.command}", since ${info.startedAt}), lock ID ${info.id}`;
 }
 
-async function tryCreate(path: string, info: LockInfo): Promise<boolean> {
-  try {
-    const fh = await open(path, "wx", 0o600);
-    await fh.writeFile(JSON.stringify(info) + "\n");
-    await fh.sync();
-    await fh.close();
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw new AbortError(`${path}: cannot create the lock file: ${(err as Error).message}`);
-  }
-}
-
-/** Move a dead holder's lock aside, unless someone replaced it in the meantime (then put that back). */
-async function removeStale(path: string, stale: LockInfo): Promise<void> {
+/** Move a stale lock aside, unless someone replaced it in the meantime (then put that back). */
+async function clearStale(path: string, staleId: string | undefined): Promise<void> {
   const aside = `${path}.stale-${randomUUID()}`;
   try {
     await rename(path, aside);
@@ -91,44 +82,85 @@ async function removeStale(path: string, stale: LockInfo): Promise<void> {
     return;
   }
   const moved = await readLock(aside);
-  if (moved && moved.id !== stale.id) await link(aside, path).catch(() => undefined);
-  await unlink(aside).catch(() => undefined);
+  const movedId = moved === undefined || moved === "unreadable" ? undefined : moved.id;
+  if (movedId !== staleId) await rename(aside, path).catch(() => undefined);
+  else await unlink(aside).catch(() => undefined);
+}
+
+function heldLock(path: string, info: LockInfo): Lock {
+  return {
+    info,
+    async publish(data) {
+      info.data = data;
+      await writeFileAtomic(path, JSON.stringify(info) + "\n", 0o600);
+    },
+    async release() {
+      const now = await readLock(path);
+      if (now !== undefined && now !== "unreadable" && now.id === info.id) await unlink(path).catch(() => undefined);
+    },
+  };
+}
+
+/** One attempt: the lock, or who holds it; "retry" when a stale lock was just cleared. */
+export async function tryLock(path: string, command: string): Promise<{ held: Lock } | { holder: LockInfo } | "retry"> {
+  const info: LockInfo = { id: randomUUID(), pid: process.pid, host: hostname(), command, startedAt: new Date().toISOString() };
+  const procStart = processStart(process.pid);
+  if (procStart !== undefined) info.procStart = procStart;
+  try {
+    const fh = await open(path, "wx", 0o600);
+    await fh.writeFile(JSON.stringify(info) + "\n");
+    await fh.sync();
+    await fh.close();
+    return { held: heldLock(path, info) };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new AbortError(`${path}: cannot create the lock file: ${(err as Error).message}`);
+  }
+  const holder = await readLock(path);
+  if (holder === undefined) return "retry";
+  if (holder === "unreadable") {
+    // Being written right now, or torn by a crash mid-write: give a writer two seconds.
+    const age = Date.now() - (await stat(path).then((s) => s.mtimeMs).catch(() => Date.now()));
+    if (age <= 2000) return "retry";
+    await clearStale(path, undefined);
+    return "retry";
+  }
+  if (!holderAlive(holder)) {
+    await clearStale(path, holder.id);
+    return "retry";
+  }
+  return { holder };
 }
 
 export async function acquireLock(path: string, opts: { command: string; timeoutMs?: number; pollMs?: number }): Promise<Lock> {
-  const info: LockInfo = { id: randomUUID(), pid: process.pid, host: hostname(), command: opts.command, startedAt: new Date().toISOString() };
-  const procStart = processStart(process.pid);
-  if (procStart !== undefined) info.procStart = procStart;
   const deadline = Date.now() + (opts.timeoutMs ?? 0);
-  for (;;) {
-    if (await tryCreate(path, info)) {
-      return { info, release: () => releaseLock(path, info.id) };
-    }
-    const holder = await readLock(path);
-    if (holder && holder.host === info.host && !isAlive(holder)) {
-      await removeStale(path, holder);
-      continue;
+  const pause = () => new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
+  for (let spins = 0; ; spins++) {
+    const attempt = await tryLock(path, opts.command);
+    if (attempt !== "retry" && "held" in attempt) return attempt.held;
+    if (attempt === "retry") {
+      // A stale lock was cleared (go again now) or one is being written (wait a little).
+      if (spins > 0) await pause();
+      if (Date.now() < deadline + 2500) continue;
     }
     if (Date.now() >= deadline) {
-      const who = holder ? describeHolder(holder) : "another process";
+      const holder = attempt === "retry" ? undefined : attempt.holder;
       throw new AbortError(
-        `the state is locked by ${who}`,
+        `the state is locked by ${holder ? describeHolder(holder) : "another process"}`,
         holder ? `wait for it, pass --lock-timeout to wait, or if that hk is gone for good run: hk unlock ${holder.id}` : "try again",
       );
     }
-    await new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
+    await pause();
   }
-}
-
-async function releaseLock(path: string, id: string): Promise<void> {
-  const holder = await readLock(path);
-  if (holder?.id === id) await unlink(path).catch(() => undefined);
 }
 
 /** `hk unlock ID`: remove the lock if it has that ID. */
 export async function forceUnlock(path: string, id: string): Promise<LockInfo> {
   const holder = await readLock(path);
   if (!holder) throw new AbortError(`${path}: there is no lock to remove`);
+  if (holder === "unreadable") {
+    await unlink(path);
+    return { id, pid: -1, host: "?", command: "?", startedAt: "?" };
+  }
   if (holder.id !== id) throw new AbortError(`${path}: the lock has ID ${holder.id}, not ${id}`, `check the ID: held by ${describeHolder(holder)}`);
   await unlink(path);
   return holder;

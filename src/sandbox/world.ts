@@ -7,7 +7,7 @@ import { AbortError } from "../engine/errors.js";
 import { FACTORY_FILE, startImageFactory, type ImageFactory } from "./factory/index.js";
 import { startHcloudEmulator, type FaultSpec, type HcloudEmulator } from "./hcloud/index.js";
 import { WORLD_FILE } from "./hcloud/store.js";
-import { describeHolder, tryLockWorld, type HeldLock, type WorldLockInfo, type WorldUrls } from "./world-lock.js";
+import { describeHolder, holderUrls, tryLockWorld, type HeldLock, type WorldLockInfo, type WorldUrls } from "./world-lock.js";
 
 export interface SandboxConnection {
   hcloudEndpoint: string;
@@ -26,11 +26,11 @@ export interface SandboxOptions {
 const WAIT_FOR_URLS_MS = 10_000;
 
 /** Takes the world's lock, or returns who holds it (waiting briefly for a starting holder's URLs). */
-async function lockOrFindHolder(dir: string, mode: WorldLockInfo["mode"]): Promise<{ held: HeldLock } | { holder: WorldLockInfo }> {
+async function lockOrFindHolder(dir: string, mode: "serve" | "embedded"): Promise<{ held: HeldLock } | { holder: WorldLockInfo }> {
   const deadline = Date.now() + WAIT_FOR_URLS_MS;
   for (;;) {
     const attempt = await tryLockWorld(dir, mode);
-    if (attempt !== "retry" && ("held" in attempt || attempt.holder.urls || mode === "serve" || Date.now() > deadline)) return attempt;
+    if (attempt !== "retry" && ("held" in attempt || holderUrls(attempt.holder) || mode === "serve" || Date.now() > deadline)) return attempt;
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -68,8 +68,9 @@ async function startAll(dir: string, held: HeldLock, opts: SandboxOptions & { po
 }
 
 function connectTo(holder: WorldLockInfo, dir: string): SandboxConnection {
-  if (!holder.urls) throw new AbortError(`the sandbox world in ${dir} is held by ${describeHolder(holder)}, which has not published its address`, "wait for it to finish starting, then try again");
-  return { ...holder.urls, served: true, close: () => Promise.resolve() };
+  const urls = holderUrls(holder);
+  if (!urls) throw new AbortError(`the sandbox world in ${dir} is held by ${describeHolder(holder)}, which has not published its address`, "wait for it to finish starting, then try again");
+  return { ...urls, served: true, close: () => Promise.resolve() };
 }
 
 /** Connects to whoever serves the world in `dir`, or serves it in-process until close(). */
@@ -84,7 +85,8 @@ export async function serveSandbox(dir: string, opts: SandboxOptions & { port?: 
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const got = await lockOrFindHolder(dir, "serve");
   if ("holder" in got) {
-    const where = got.holder.urls ? ` at ${got.holder.urls.hcloudEndpoint}` : "";
+    const urls = holderUrls(got.holder);
+    const where = urls ? ` at ${urls.hcloudEndpoint}` : "";
     throw new AbortError(`the sandbox world in ${dir} is already served by ${describeHolder(got.holder)}${where}`, "use that one, or stop it first");
   }
   return startAll(dir, got.held, opts);

@@ -88,7 +88,22 @@ describe("lock", () => {
     await new Promise((r) => child.on("exit", r));
     writeFileSync(path, JSON.stringify({ id: "dead", pid: child.pid, host: (await import("node:os")).hostname(), command: "hk apply", startedAt: "then" }));
     const lock = await acquireLock(path, { command: "hk apply" });
-    expect((await readLock(path))?.id).toBe(lock.info.id);
+    expect(await readLock(path)).toMatchObject({ id: lock.info.id });
+  });
+
+  it("takes over a torn lock file once it is older than two seconds, not before", async () => {
+    const { utimesSync } = await import("node:fs");
+    const old = join(tempDir(), "lock");
+    writeFileSync(old, '{"id": "torn", "pi');
+    utimesSync(old, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    let started = Date.now();
+    await acquireLock(old, { command: "hk plan", pollMs: 50 });
+    expect(Date.now() - started).toBeLessThan(1000);
+    const fresh = join(tempDir(), "lock");
+    writeFileSync(fresh, '{"id": "torn", "pi');
+    started = Date.now();
+    await acquireLock(fresh, { command: "hk plan", pollMs: 50 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
   });
 
   it("hk unlock removes a lock only by its ID", async () => {

@@ -65,7 +65,7 @@ describe("one writer per world", () => {
     const a = await openSandbox(dir, { actionMs: 20 });
     expect(a.served).toBe(false);
     const lock = JSON.parse(await readFile(join(dir, "sandbox.lock"), "utf8")) as Record<string, unknown>;
-    expect(lock).toMatchObject({ pid: process.pid, host: hostname(), urls: { hcloudEndpoint: a.hcloudEndpoint, factoryUrl: a.factoryUrl } });
+    expect(lock).toMatchObject({ pid: process.pid, host: hostname(), data: { urls: { hcloudEndpoint: a.hcloudEndpoint, factoryUrl: a.factoryUrl } } });
     const b = await openSandbox(dir);
     expect(b).toMatchObject({ served: true, hcloudEndpoint: a.hcloudEndpoint, factoryUrl: a.factoryUrl, ssh: a.ssh });
     await expect(serveSandbox(dir)).rejects.toThrow(/already served by/);
