@@ -5,18 +5,7 @@ import { z } from "zod";
 import type { ResourceDecl, Stack } from "../engine/declaration.js";
 import type { ReadResult, ResourceType } from "../engine/resource.js";
 import { ref, type JsonObject } from "../engine/values.js";
-
-/** Deterministic PRNG (mulberry32) so every run benchmarks the same graph. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../lib/prng.js";
 
 export interface Synthetic {
   stack: Stack;
@@ -25,7 +14,7 @@ export interface Synthetic {
 
 /** N resources; each depends on up to `fanIn` of the previous `window` ones; latency in [min, max) ms. */
 export function syntheticStack(n: number, opts: { seed?: number; fanIn?: number; window?: number; minMs?: number; maxMs?: number } = {}): Synthetic {
-  const rand = rng(opts.seed ?? 42);
+  const rand = seededRandom(opts.seed ?? 42);
   const resources: ResourceDecl[] = [];
   const latency = new Map<string, number>();
   for (let i = 0; i < n; i++) {

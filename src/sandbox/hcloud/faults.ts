@@ -2,6 +2,7 @@
 // (the n-th request of a run always gets the same fate). Kinds, mixed evenly: 429 rate_limit_exceeded,
 // a 5xx (500/502/503/504) before anything happened, a dropped connection (half of them after the
 // request took effect, so the caller cannot know), and a slow answer (1-3 s, then normal).
+import { seededRandom } from "../../lib/prng.js";
 
 export interface FaultSpec {
   rate: number;
@@ -13,18 +14,6 @@ export type Fault =
   | { kind: "server_error"; status: 500 | 502 | 503 | 504 }
   | { kind: "drop"; afterEffect: boolean }
   | { kind: "slow"; delayMs: number };
-
-/** mulberry32: tiny, fast and good enough to spread faults; the same seed gives the same stream. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STATUSES = [500, 502, 503, 504] as const;
 
