@@ -6,6 +6,7 @@ import { z } from "zod";
 import { AbortError, ExternalError } from "../../../src/engine/errors.js";
 import { HcloudClient, hcloudClientFromEnv, type HcloudClientOptions } from "../../../src/providers/hcloud/index.js";
 import { action, apiErr, ok, page, scriptedServer, type Answer, type ScriptedServer, type SeenRequest } from "./scripted-server.js";
+import { rejection } from "../../support/rejection.js";
 
 const TOKEN = "s3cr3t-token-value-0123456789";
 const fast: Partial<HcloudClientOptions> = { backoffMs: { base: 5, max: 20 }, pollMs: { initial: 5, max: 20 }, rateLimitWaitMs: { min: 10, max: 2_000 }, timeoutMs: 2_000 };
@@ -20,15 +21,6 @@ afterEach(async () => {
 async function setup(answer: (req: SeenRequest, n: number) => Answer | Promise<Answer>, opts: Partial<HcloudClientOptions> = {}) {
   server = await scriptedServer(answer);
   return HcloudClient.create({ token: TOKEN, endpoint: server.url, ...fast, ...opts });
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("credentials", () => {

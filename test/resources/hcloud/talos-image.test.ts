@@ -6,6 +6,7 @@ import type { Owner } from "../../../src/engine/resource.js";
 import { getImage, listImages, listServers, listSshKeys, pricing } from "../../../src/providers/hcloud/index.js";
 import { talosImageInputs, talosImageType, type TalosImageInputs, type TalosImageOutputs } from "../../../src/resources/hcloud/index.js";
 import { gatedSsh, OWNER, recordingContext, sandboxEnv, type SandboxEnv } from "./sandbox-env.js";
+import { rejection } from "../../support/rejection.js";
 
 const desired = (over: Record<string, unknown> = {}): TalosImageInputs => talosImageInputs.parse({ talosVersion: "v1.12.2", ...over });
 
@@ -21,15 +22,6 @@ async function temporaries() {
   const servers = await listServers(env.client, { labelSelector: "hk/temporary" });
   const keys = await listSshKeys(env.client, { labelSelector: "hk/temporary" });
   return [...servers.map((s) => `server ${s.id}`), ...keys.map((k) => `key ${k.id}`)];
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("building the snapshot", () => {

@@ -1,21 +1,10 @@
 // The real hcloud CLI (Debian 1.30.3) against the emulator: SSH keys, networks, firewalls and the
 // errors it must report. Every answer the CLI received is checked against Hetzner's response schemas.
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { cliSession, PUBKEY, PUBKEY2, type CliSession } from "./cli-session.js";
+import { describe, expect, it } from "vitest";
+import { PUBKEY, PUBKEY2, useCliSession } from "./cli-session.js";
 
-let session: CliSession;
-const cli = (...args: string[]) => session.cli(...args);
-const ok = (...args: string[]) => session.ok(...args);
-const json = <T = Record<string, unknown>>(...args: string[]) => session.json<T>(...args);
-
-beforeAll(async () => {
-  session = await cliSession();
-});
-afterAll(() => session.close());
-afterEach(() => {
-  expect(session.fx.drainProblems()).toEqual([]);
-});
+const { cli, ok, json, session: current } = useCliSession();
 
 describe("hcloud CLI: keys, networks, firewalls, errors", () => {
   it("manages SSH keys and reports not-found and uniqueness errors", async () => {
@@ -54,13 +43,13 @@ describe("hcloud CLI: keys, networks, firewalls, errors", () => {
   });
 
   it("runs the firewall workflow: rules file, label selector, refused delete while applied", async () => {
-    await ok("firewall", "create", "--name", "fw1", "--rules-file", join(session.home, "rules.json"), "--label", "cluster=k8s");
+    await ok("firewall", "create", "--name", "fw1", "--rules-file", join(current().home, "rules.json"), "--label", "cluster=k8s");
     let fw = await json<{ rules: { port: string | null; protocol: string }[]; applied_to: unknown[] }>("firewall", "describe", "fw1");
     expect(fw.rules.map((r) => [r.protocol, r.port])).toEqual([
       ["tcp", "6443"],
       ["icmp", null],
     ]);
-    await ok("firewall", "replace-rules", "fw1", "--rules-file", join(session.home, "rules2.json"));
+    await ok("firewall", "replace-rules", "fw1", "--rules-file", join(current().home, "rules2.json"));
     await ok("firewall", "add-rule", "fw1", "--direction", "in", "--protocol", "udp", "--port", "51820", "--source-ips", "0.0.0.0/0");
     fw = await json("firewall", "describe", "fw1");
     expect(fw.rules.map((r) => r.port)).toEqual(["50000-50001", "51820"]);

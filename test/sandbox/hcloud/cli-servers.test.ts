@@ -1,21 +1,10 @@
 // The real hcloud CLI (Debian 1.30.3) against the emulator: servers (rescue, power, placement),
 // snapshots and load balancers. Every answer is checked against Hetzner's response schemas.
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { cliSession, PUBKEY2, type CliSession } from "./cli-session.js";
+import { describe, expect, it } from "vitest";
+import { PUBKEY2, useCliSession } from "./cli-session.js";
 
-let session: CliSession;
-const cli = (...args: string[]) => session.cli(...args);
-const ok = (...args: string[]) => session.ok(...args);
-const json = <T = Record<string, unknown>>(...args: string[]) => session.json<T>(...args);
-
-beforeAll(async () => {
-  session = await cliSession();
-});
-afterAll(() => session.close());
-afterEach(() => {
-  expect(session.fx.drainProblems()).toEqual([]);
-});
+const { cli, ok, json, session: current } = useCliSession();
 
 interface ServerView {
   status: string;
@@ -36,12 +25,12 @@ describe("hcloud CLI: servers, images, load balancers", () => {
     await ok("ssh-key", "create", "--name", "admin", "--public-key", PUBKEY2);
     await ok("network", "create", "--name", "net2", "--ip-range", "10.1.0.0/16");
     await ok("network", "add-subnet", "net2", "--type", "cloud", "--network-zone", "eu-central", "--ip-range", "10.1.1.0/24");
-    await ok("firewall", "create", "--name", "fw2", "--rules-file", join(session.home, "rules.json"));
+    await ok("firewall", "create", "--name", "fw2", "--rules-file", join(current().home, "rules.json"));
     await ok("placement-group", "create", "--name", "pg1", "--type", "spread", "--label", "cluster=k8s");
     const out = await ok(
       "server", "create", "--name", "cp-1", "--type", "cx33", "--image", "ubuntu-24.04", "--location", "nbg1",
       "--ssh-key", "admin", "--network", "net2", "--firewall", "fw2", "--placement-group", "pg1",
-      "--user-data-from-file", join(session.home, "user-data.yaml"), "--label", "role=cp", "--label", "cluster=k8s",
+      "--user-data-from-file", join(current().home, "user-data.yaml"), "--label", "role=cp", "--label", "cluster=k8s",
     );
     expect(out).toContain("10.1.1.1");
     const s = await json<ServerView>("server", "describe", "cp-1");

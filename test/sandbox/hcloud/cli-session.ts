@@ -3,6 +3,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { hcloud, type RunResult } from "./clients.js";
 import { startFixture, type Fixture } from "./emulator-fixture.js";
 
@@ -46,5 +47,23 @@ export async function cliSession(): Promise<CliSession> {
       await fx.close();
       await rm(home, { recursive: true, force: true });
     },
+  };
+}
+
+/** One CLI session per test file: started before, closed after, its schema problems checked after each test. */
+export function useCliSession(): Pick<CliSession, "cli" | "ok" | "json"> & { session(): CliSession } {
+  let session: CliSession;
+  beforeAll(async () => {
+    session = await cliSession();
+  });
+  afterAll(() => session.close());
+  afterEach(() => {
+    expect(session.fx.drainProblems()).toEqual([]);
+  });
+  return {
+    cli: (...args) => session.cli(...args),
+    ok: (...args) => session.ok(...args),
+    json: (...args) => session.json(...args),
+    session: () => session,
   };
 }
