@@ -61,6 +61,16 @@ describe("graph features", () => {
     await expect(h.plan(stack, types, { targets: ["fake.nope"] })).rejects.toThrow("--target fake.nope: no such resource in the config");
   });
 
+  it("--replace plans a replacement of an unchanged resource, in its type's order", async () => {
+    const h = harness();
+    const types = [fakeType(h.world, { type: "fake", createBeforeDestroy: true })];
+    const stack = stackOf([{ address: "fake.a", type: "fake", inputs: { value: 1 } }]);
+    await h.apply(stack, types);
+    const plan = await h.plan(stack, types, { replace: ["fake.a"] });
+    expect(plan.plan.entries[0]).toMatchObject({ action: "replace", reason: "requested with --replace", replaceOrder: "create-before-destroy" });
+    await expect(h.plan(stack, types, { replace: ["fake.zz"] })).rejects.toThrow("--replace fake.zz: no such resource in the config");
+  });
+
   it("shows drift separately and plans the fix", async () => {
     const h = harness();
     const types = [fakeType(h.world, { type: "fake" })];
