@@ -87,8 +87,11 @@ export class Journal {
   }
 }
 
-/** Replay journal lines newer than the state file onto it; returns the highest seq replayed. */
-export async function replayJournal(path: string, state: StateData, key: string | undefined, fromSeq: number): Promise<number> {
+/**
+ * Replay journal lines newer than the state file onto it; returns the highest seq replayed.
+ * With `key` null, secrets are not opened and their markers stay (for read-only display).
+ */
+export async function replayJournal(path: string, state: StateData, key: string | undefined | null, fromSeq: number): Promise<number> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -105,7 +108,7 @@ export async function replayJournal(path: string, state: StateData, key: string 
       break;
     }
     if (line.lineage !== state.lineage || line.seq <= last) continue;
-    const secrets: SecretValues = line.secrets ? openSecrets(line.secrets, key, path) : {};
+    const secrets: SecretValues = line.secrets && key !== null ? openSecrets(line.secrets, key, path) : {};
     const removed = new Set(line.pendingRemove ?? []);
     state.pending = [...state.pending.filter((p) => !removed.has(p.id)), ...((line.pendingAdd ?? []) as PendingOp[])];
     for (const { address, records } of line.set) {

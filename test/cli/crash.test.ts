@@ -42,6 +42,10 @@ describe("crash safety", () => {
       const env = { HK_FAKE_WORLD: join(dir, "world.json"), HK_FAKE_DELAY: "120" };
       await killAfterCreates(dir, env, creates, extraMs);
       const state = join(dir, "hk.state.json");
+      // What finished before the kill is in the state (file or journal) and readable as it is.
+      const listed = await hk(["state", "list", "-c", config, "--state", state], { cwd: dir, env });
+      expect(listed.code).toBe(0);
+      expect(listed.stdout.trim().split("\n").filter(Boolean).length).toBeGreaterThanOrEqual(creates - 2);
       const second = await hk(["apply", "--auto-approve", "-c", config, "--state", state], { cwd: dir, env });
       expect(second.stderr).toBe("");
       expect(second.code).toBe(0);

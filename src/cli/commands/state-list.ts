@@ -1,11 +1,9 @@
 // hk state list: one line per object in the state: address, id, and status when not plain.
-import { loadState, statePaths } from "../../engine/state-file.js";
 import { paths, type GlobalOptions } from "../options.js";
+import { readStateForDisplay } from "../read-state.js";
 
 export default async function stateList(opts: GlobalOptions): Promise<number> {
-  const file = statePaths(paths(opts).state);
-  const loaded = await loadState(file, process.env.HK_STATE_KEY);
-  const resources = loaded?.state.resources ?? [];
+  const resources = (await readStateForDisplay(paths(opts).state))?.resources ?? [];
   if (opts.json) {
     process.stdout.write(JSON.stringify(resources.map((r) => ({ address: r.address, type: r.type, id: r.id, status: r.status }))) + "\n");
     return 0;

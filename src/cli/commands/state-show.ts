@@ -1,21 +1,15 @@
 // hk state show ADDR: one object's record, with secrets shown as (sensitive).
 import { AbortError } from "../../engine/errors.js";
 import { SECRET_MARKER } from "../../engine/secrets.js";
-import { parseState, statePaths } from "../../engine/state-file.js";
-import { readFile } from "node:fs/promises";
 import { stringify } from "yaml";
 import { paths, type GlobalOptions } from "../options.js";
+import { readStateForDisplay } from "../read-state.js";
 
 export default async function stateShow(address: string, opts: GlobalOptions): Promise<number> {
-  const file = statePaths(paths(opts).state).state;
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch {
-    throw new AbortError(`${file}: there is no state file yet`, "run hk apply first");
-  }
-  // The public file only: secrets stay in their sidecar and show as (sensitive).
-  const state = parseState(text, file);
+  const file = paths(opts).state;
+  // Secrets stay in their sidecar and show as (sensitive).
+  const state = await readStateForDisplay(file);
+  if (!state) throw new AbortError(`${file}: there is no state file yet`, "run hk apply first");
   const found = state.resources.filter((r) => r.address === address);
   if (found.length === 0) throw new AbortError(`${address}: not in the state`, "see hk state list");
   const hide = (v: unknown): unknown =>

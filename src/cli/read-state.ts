@@ -1,0 +1,22 @@
+// The state as `hk state list/show` display it: the file plus any journal a crashed run left,
+// with secrets left as markers (shown as "(sensitive)").
+import { readFile } from "node:fs/promises";
+import { AbortError } from "../engine/errors.js";
+import { parseState, statePaths } from "../engine/state-file.js";
+import { replayJournal } from "../engine/state-journal.js";
+import { journalPath } from "../engine/state-store.js";
+import type { StateData } from "../engine/state.js";
+
+export async function readStateForDisplay(statePath: string): Promise<StateData | undefined> {
+  const paths = statePaths(statePath);
+  let text: string;
+  try {
+    text = await readFile(paths.state, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new AbortError(`${paths.state}: cannot read the state file: ${(err as Error).message}`);
+  }
+  const state = parseState(text, paths.state);
+  await replayJournal(journalPath(paths), state, null, state.journalSeq ?? 0);
+  return state;
+}
