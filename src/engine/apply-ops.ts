@@ -7,11 +7,12 @@ import { resolveRefs, storedInputs, validateInputs } from "./desired.js";
 import { BugError, CreateFailedError, ExternalError } from "./errors.js";
 import { declDependencies } from "./graph-build.js";
 import { inputChanges } from "./plan-decide.js";
+import { SENSITIVE } from "./plan-redact.js";
 import type { AnyResourceType, Observed, Registry, StepContext } from "./resource.js";
 import { redactPaths } from "./secrets.js";
 import type { StateStore } from "./state-store.js";
 import { findResource, type ResourceState, type StateData } from "./state.js";
-import { getPath, isEphemeral, type Json, type JsonObject } from "./values.js";
+import { getPath, isEphemeral, replaceNodes, type JsonObject } from "./values.js";
 
 export interface OpEnv {
   stack: Stack;
@@ -54,16 +55,11 @@ export function applyInputs(env: OpEnv, decl: ResourceDecl, type: AnyResourceTyp
 
 /** Replace Ephemeral markers in recorded inputs with the temporary resource's live outputs. */
 function liveInputs(state: StateData, inputs: JsonObject): JsonObject {
-  const fill = (v: unknown): unknown => {
-    if (isEphemeral(v)) {
-      const [type, name, ...path] = v.$ephemeral.split(".");
-      return getPath(findResource(state, `${type}.${name}`)?.outputs, path.join("."));
-    }
-    if (Array.isArray(v)) return v.map(fill);
-    if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x)]));
-    return v;
-  };
-  return fill(inputs) as JsonObject;
+  return replaceNodes(inputs, (node) => {
+    if (!isEphemeral(node)) return undefined;
+    const [type, name, ...path] = node.$ephemeral.split(".");
+    return { with: getPath(findResource(state, `${type}.${name}`)?.outputs, path.join(".")) };
+  }) as JsonObject;
 }
 
 function record(decl: ResourceDecl, type: AnyResourceType, id: string, stored: JsonObject, outputs: JsonObject, status: ResourceState["status"]): ResourceState {
@@ -85,7 +81,7 @@ function checkOutputs(type: AnyResourceType, address: string, outputs: unknown):
 
 /** The pending record never holds secrets: sensitive inputs are blanked there. */
 function pendingInputs(type: AnyResourceType, stored: JsonObject): JsonObject {
-  return redactPaths(stored, type.sensitive?.inputs ?? [], undefined, "(sensitive)" as Json);
+  return redactPaths(stored, type.sensitive?.inputs ?? [], undefined, SENSITIVE);
 }
 
 export async function runCreate(env: OpEnv, op: Op, ctx: StepContext): Promise<string> {

@@ -4,15 +4,13 @@
 import type { ResourceDecl } from "./declaration.js";
 import { formatIssues } from "./issues.js";
 import type { AnyResourceType } from "./resource.js";
-import { getPath, hasUnknown, isEphemeral, isUnknown, mapRefs, refPaths, setPath, type JsonObject, type Ref } from "./values.js";
+import { findPaths, getPath, isEphemeral, isUnknown, mapRefs, refPaths, setPath, type JsonObject, type Ref } from "./values.js";
 
 export type Validated = { ok: true; inputs: JsonObject; complete: boolean } | { ok: false; error: string };
 
-function hasMarker(v: unknown): boolean {
-  if (isUnknown(v) || isEphemeral(v)) return true;
-  if (Array.isArray(v)) return v.some(hasMarker);
-  if (typeof v === "object" && v !== null) return Object.values(v).some(hasMarker);
-  return false;
+/** Where values not known yet (Unknown, Ephemeral) stand. */
+function markerPaths(v: unknown): string[] {
+  return findPaths(v, (x) => isUnknown(x) || isEphemeral(x));
 }
 
 /**
@@ -21,11 +19,11 @@ function hasMarker(v: unknown): boolean {
  * markers are put back afterwards.
  */
 export function validateInputs(type: AnyResourceType, resolved: unknown): Validated {
-  if (!hasMarker(resolved)) {
+  const markers = markerPaths(resolved);
+  if (markers.length === 0) {
     const r = type.inputs.safeParse(resolved);
     return r.success ? { ok: true, inputs: r.data as JsonObject, complete: true } : { ok: false, error: formatIssues(r.error.issues) };
   }
-  const markers = markerPaths(resolved);
   for (const standIn of ["placeholder", 1]) {
     let probe: unknown = resolved;
     for (const p of markers) probe = setPath(probe, p, standIn);
@@ -41,13 +39,6 @@ export function validateInputs(type: AnyResourceType, resolved: unknown): Valida
   return { ok: true, inputs: resolved as JsonObject, complete: false };
 }
 
-function markerPaths(v: unknown, prefix = "", out: string[] = []): string[] {
-  if (isUnknown(v) || isEphemeral(v)) out.push(prefix);
-  else if (Array.isArray(v)) v.forEach((x, i) => markerPaths(x, prefix === "" ? String(i) : `${prefix}.${i}`, out));
-  else if (typeof v === "object" && v !== null) for (const [k, x] of Object.entries(v)) markerPaths(x, prefix === "" ? k : `${prefix}.${k}`, out);
-  return out;
-}
-
 export function resolveRefs(decl: ResourceDecl, resolve: (r: Ref) => unknown): unknown {
   return mapRefs(decl.inputs, resolve);
 }
@@ -61,4 +52,3 @@ export function storedInputs(decl: ResourceDecl, inputs: JsonObject, isTemporary
   return out as JsonObject;
 }
 
-export { hasUnknown };

@@ -13,7 +13,7 @@ import { planDestroyEntries } from "./plan-destroy.js";
 import { redactDrift, redactEntry } from "./plan-redact.js";
 import { summarize, type DriftEntry, type Plan, type PlanEntry } from "./plan.js";
 import { applyRecoveries, recoverPending, type Recovery } from "./recover.js";
-import { applyObservations, driftEntries, refreshState } from "./refresh.js";
+import { applyObservations, refreshState } from "./refresh.js";
 import type { Observed, Registry } from "./resource.js";
 import { findResource, type StateData } from "./state.js";
 import { stepContext } from "./step-context.js";
@@ -66,9 +66,9 @@ export async function buildPlan(req: PlanRequest): Promise<PlanOutcome> {
   const graph = buildResourceGraph(req.stack.resources, working);
   let drift: DriftEntry[] = [];
   if (req.refresh) {
-    const observed = await refreshState(working, req.registry, req.bus, req.signal, req.parallelism);
-    drift = driftEntries(observed, req.registry);
-    applyObservations(working, observed);
+    const refreshed = await refreshState(working, req.registry, req.bus, req.signal, req.parallelism);
+    drift = refreshed.drift;
+    applyObservations(working, refreshed.observed);
   }
   const adopted = new Map<string, Observed>();
   const entries =

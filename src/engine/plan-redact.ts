@@ -3,7 +3,7 @@
 import { pathUnder } from "./diff.js";
 import type { DriftEntry, PlanEntry } from "./plan.js";
 import type { Change, Registry } from "./resource.js";
-import { getPath, isEphemeral, setPath, type Json } from "./values.js";
+import { getPath, isEphemeral, replaceNodes, setPath, type Json } from "./values.js";
 
 export const SENSITIVE = "(sensitive)";
 
@@ -14,14 +14,7 @@ function redactObject(value: unknown, paths: readonly string[]): unknown {
 }
 
 function showEphemeral(value: unknown): unknown {
-  if (isEphemeral(value)) return { $unknown: `during apply, from temporary ${value.$ephemeral}` };
-  if (Array.isArray(value)) return value.map(showEphemeral);
-  if (typeof value === "object" && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = showEphemeral(v);
-    return out;
-  }
-  return value;
+  return replaceNodes(value, (node) => (isEphemeral(node) ? { with: { $unknown: `during apply, from temporary ${node.$ephemeral}` } } : undefined));
 }
 
 function redactChanges(changes: readonly Change[], paths: readonly string[]): Change[] {

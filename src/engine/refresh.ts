@@ -6,7 +6,7 @@ import type { DriftEntry } from "./plan.js";
 import type { AnyResourceType, ReadResult, Registry } from "./resource.js";
 import type { ResourceState, StateData } from "./state.js";
 import { mapLimit, stepContext } from "./step-context.js";
-import { isEphemeral, setPath, type JsonObject } from "./values.js";
+import { findPaths, getPath, isEphemeral, setPath, type JsonObject } from "./values.js";
 
 export type Observation = Map<ResourceState, ReadResult>;
 
@@ -14,7 +14,13 @@ function live(r: ResourceState): boolean {
   return r.id !== null && r.status !== "dormant";
 }
 
-export async function refreshState(state: StateData, registry: Registry, bus: EventBus, signal: AbortSignal, parallelism: number): Promise<Observation> {
+/** What was observed per object, and what drifted outside hk (gone, or inputs unlike the record). */
+export interface Refreshed {
+  observed: Observation;
+  drift: DriftEntry[];
+}
+
+export async function refreshState(state: StateData, registry: Registry, bus: EventBus, signal: AbortSignal, parallelism: number): Promise<Refreshed> {
   const started = Date.now();
   const targets = state.resources.filter(live);
   bus.emit({ type: "refresh-start", count: targets.length });
@@ -48,34 +54,18 @@ export async function refreshState(state: StateData, registry: Registry, bus: Ev
       observed.set(r, await type.read(ctx, { id: r.id as string, inputs: r.inputs, outputs: r.outputs }));
     }),
   ]);
+  const drift: DriftEntry[] = [];
   for (const r of targets) {
     const o = observed.get(r);
     if (!o) continue;
-    const result = o.status === "gone" ? "gone" : driftOf(r, o, registry).length > 0 ? "changed" : "found";
-    bus.emit({ type: "refresh-resource", address: r.address, result });
+    const changes = o.status === "gone" ? [] : diffValues(r.inputs, o.inputs, { ignore: registry.get(r.type)?.computedInputs });
+    bus.emit({ type: "refresh-resource", address: r.address, result: o.status === "gone" ? "gone" : changes.length > 0 ? "changed" : "found" });
+    if (r.status !== "created") continue;
+    if (o.status === "gone") drift.push({ address: r.address, kind: "deleted", changes: [] });
+    else if (changes.length > 0) drift.push({ address: r.address, kind: "changed", changes });
   }
   bus.emit({ type: "refresh-done", durationMs: Date.now() - started });
-  return observed;
-}
-
-function driftOf(r: ResourceState, o: ReadResult, registry: Registry) {
-  if (o.status === "gone") return [];
-  const type = registry.get(r.type);
-  return diffValues(r.inputs, o.inputs, { ignore: type?.computedInputs });
-}
-
-/** What changed outside hk: objects gone, or whose inputs differ from what hk last recorded. */
-export function driftEntries(observed: Observation, registry: Registry): DriftEntry[] {
-  const out: DriftEntry[] = [];
-  for (const [r, o] of observed) {
-    if (r.status !== "created") continue;
-    if (o.status === "gone") out.push({ address: r.address, kind: "deleted", changes: [] });
-    else {
-      const changes = driftOf(r, o, registry);
-      if (changes.length > 0) out.push({ address: r.address, kind: "changed", changes });
-    }
-  }
-  return out.sort((a, b) => a.address.localeCompare(b.address));
+  return { observed, drift: drift.sort((a, b) => a.address.localeCompare(b.address)) };
 }
 
 /**
@@ -93,10 +83,6 @@ export function applyObservations(state: StateData, observed: Observation): void
 
 function keepEphemeral(recorded: JsonObject, observed: JsonObject): JsonObject {
   let out: unknown = observed;
-  const visit = (v: unknown, path: string) => {
-    if (isEphemeral(v)) out = setPath(out, path, v);
-    else if (typeof v === "object" && v !== null) for (const [k, x] of Object.entries(v)) visit(x, path === "" ? k : `${path}.${k}`);
-  };
-  visit(recorded, "");
+  for (const p of findPaths(recorded, isEphemeral)) out = setPath(out, p, getPath(recorded, p));
   return out as JsonObject;
 }

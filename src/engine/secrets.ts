@@ -6,7 +6,7 @@ import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from "node:
 import { z } from "zod";
 import { AbortError } from "./errors.js";
 import type { StateData } from "./state.js";
-import { getPath, type Json, type JsonObject } from "./values.js";
+import { getPath, replaceNodes, setPath, type Json, type JsonObject } from "./values.js";
 
 export const SECRET_MARKER = "$secret";
 export type SecretValues = Record<string, Record<string, Json>>;
@@ -41,11 +41,12 @@ export function joinSecrets(state: StateData, secrets: SecretValues): { state: S
   const resources = state.resources.map((r) => {
     const values = secrets[r.address] ?? {};
     const fill = (obj: JsonObject, prefix: string) =>
-      mapMarkers(obj, "", (p) => {
+      replaceNodes(obj, (node, p) => {
+        if (!isSecretMarker(node)) return undefined;
         const v = values[`${prefix}.${p}`];
         if (v === undefined) missing.push(`${r.address}.${prefix}.${p}`);
-        return v;
-      });
+        return { with: v ?? node };
+      }) as JsonObject;
     return { ...r, inputs: fill(r.inputs, "inputs"), outputs: fill(r.outputs, "outputs") };
   });
   return { state: { ...state, resources }, missing };
@@ -58,26 +59,7 @@ export function redactPaths(obj: JsonObject, paths: readonly string[], take?: (p
     const v = getPath(out, p) as Json | undefined;
     if (v === undefined || isSecretMarker(v)) continue;
     take?.(p, v);
-    out = setPath(out, p, marker);
-  }
-  return out;
-}
-
-function setPath(obj: JsonObject, path: string, value: Json): JsonObject {
-  const [head, ...rest] = path.split(".");
-  const key = head as string;
-  const copy: JsonObject = Array.isArray(obj) ? ([...(obj as Json[])] as unknown as JsonObject) : { ...obj };
-  copy[key] = rest.length === 0 ? value : setPath((obj[key] ?? {}) as JsonObject, rest.join("."), value);
-  return copy;
-}
-
-function mapMarkers(value: JsonObject, prefix: string, get: (path: string) => Json | undefined): JsonObject {
-  const out: JsonObject = Array.isArray(value) ? ([] as unknown as JsonObject) : {};
-  for (const [k, v] of Object.entries(value)) {
-    const p = prefix === "" ? k : `${prefix}.${k}`;
-    if (isSecretMarker(v)) out[k] = get(p) ?? v;
-    else if (typeof v === "object" && v !== null) out[k] = mapMarkers(v as JsonObject, p, get);
-    else out[k] = v;
+    out = setPath(out, p, marker) as JsonObject;
   }
   return out;
 }

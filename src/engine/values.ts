@@ -48,32 +48,48 @@ export function unknown(reason: string): Unknown {
   return { $unknown: reason };
 }
 
-/** Every Ref inside a declared value, depth first. */
-export function collectRefs(value: unknown, out: Ref[] = []): Ref[] {
-  if (isRef(value)) out.push(value);
-  else if (Array.isArray(value)) for (const v of value) collectRefs(v, out);
-  else if (typeof value === "object" && value !== null) for (const v of Object.values(value)) collectRefs(v, out);
-  return out;
-}
-
-/** Replace each Ref by what `resolve` returns for it; other values are kept as they are. */
-export function mapRefs<T>(value: unknown, resolve: (r: Ref) => T): unknown {
-  if (isRef(value)) return resolve(value);
-  if (Array.isArray(value)) return value.map((v) => mapRefs(v, resolve));
+/**
+ * A copy of `value` in which every node `replace` answers for (with `{ with: x }`) becomes x;
+ * arrays and objects it does not answer for are walked. Paths are dotted (`rules.0.port`).
+ * The one tree walk behind resolving references, showing markers and filling secrets.
+ */
+export function replaceNodes(value: unknown, replace: (node: unknown, path: string) => { with: unknown } | undefined, path = ""): unknown {
+  const hit = replace(value, path);
+  if (hit) return hit.with;
+  const child = (k: string | number) => (path === "" ? String(k) : `${path}.${k}`);
+  if (Array.isArray(value)) return value.map((v, i) => replaceNodes(v, replace, child(i)));
   if (typeof value === "object" && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = mapRefs(v, resolve);
+    for (const [k, v] of Object.entries(value)) out[k] = replaceNodes(v, replace, child(k));
     return out;
   }
   return value;
 }
 
+/** Dotted paths of every node matching `match`, depth first (matches are not looked inside). */
+export function findPaths(value: unknown, match: (node: unknown) => boolean): string[] {
+  const out: string[] = [];
+  replaceNodes(value, (node, path) => {
+    if (!match(node)) return undefined;
+    out.push(path);
+    return { with: node };
+  });
+  return out;
+}
+
+/** Every Ref inside a declared value, depth first. */
+export function collectRefs(value: unknown): Ref[] {
+  return refPaths(value).map((r) => r.ref);
+}
+
+/** Replace each Ref by what `resolve` returns for it; other values are kept as they are. */
+export function mapRefs<T>(value: unknown, resolve: (r: Ref) => T): unknown {
+  return replaceNodes(value, (node) => (isRef(node) ? { with: resolve(node) } : undefined));
+}
+
 /** True when the value holds an Unknown anywhere. */
 export function hasUnknown(value: unknown): boolean {
-  if (isUnknown(value)) return true;
-  if (Array.isArray(value)) return value.some(hasUnknown);
-  if (typeof value === "object" && value !== null) return Object.values(value).some(hasUnknown);
-  return false;
+  return findPaths(value, isUnknown).length > 0;
 }
 
 /** Read `a.b.0.c` out of a JSON value; undefined when any step is missing. */
@@ -106,12 +122,8 @@ function sortKeys(value: unknown): unknown {
 }
 
 /** Where Refs stand inside a declared value: dotted path and the ref. */
-export function refPaths(value: unknown, prefix = "", out: Array<{ path: string; ref: Ref }> = []): Array<{ path: string; ref: Ref }> {
-  if (isRef(value)) out.push({ path: prefix, ref: value });
-  else if (Array.isArray(value)) value.forEach((v, i) => refPaths(v, prefix === "" ? String(i) : `${prefix}.${i}`, out));
-  else if (typeof value === "object" && value !== null)
-    for (const [k, v] of Object.entries(value)) refPaths(v, prefix === "" ? k : `${prefix}.${k}`, out);
-  return out;
+export function refPaths(value: unknown): Array<{ path: string; ref: Ref }> {
+  return findPaths(value, isRef).map((path) => ({ path, ref: getPath(value, path) as Ref }));
 }
 
 /** A copy of `obj` with the value at dotted `path` set (containers copied along the way). */

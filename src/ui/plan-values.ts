@@ -1,10 +1,11 @@
 // How one value reads in the plan: scalars inline, objects and arrays as indented blocks (like
 // Terraform's), multi-line strings as heredocs, unknowns as "(known after apply)". Redacted values
 // arrive as the string "(sensitive)" and are shown without quotes.
+import { SENSITIVE } from "../engine/plan-redact.js";
 import { isUnknown } from "../engine/values.js";
 import { line, seg, type Line, type Segment } from "./styled-lines.js";
 
-export const SENSITIVE = "(sensitive)";
+export { SENSITIVE };
 export const ABSENT = "(none)";
 
 /** Unknown until apply; inputs from a temporary resource are known during apply only. */

@@ -1,6 +1,8 @@
 // hk state show ADDR: one object's record, with secrets shown as (sensitive).
 import { AbortError } from "../../engine/errors.js";
-import { SECRET_MARKER } from "../../engine/secrets.js";
+import { SENSITIVE } from "../../engine/plan-redact.js";
+import { isSecretMarker } from "../../engine/secrets.js";
+import { replaceNodes } from "../../engine/values.js";
 import { stringify } from "yaml";
 import { paths, type GlobalOptions } from "../options.js";
 import { readStateForDisplay } from "../read-state.js";
@@ -12,14 +14,7 @@ export default async function stateShow(address: string, opts: GlobalOptions): P
   if (!state) throw new AbortError(`${file}: there is no state file yet`, "run hk apply first");
   const found = state.resources.filter((r) => r.address === address);
   if (found.length === 0) throw new AbortError(`${address}: not in the state`, "see hk state list");
-  const hide = (v: unknown): unknown =>
-    typeof v === "object" && v !== null
-      ? (v as Record<string, unknown>)[SECRET_MARKER] === true
-        ? "(sensitive)"
-        : Array.isArray(v)
-          ? v.map(hide)
-          : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, hide(x)]))
-      : v;
+  const hide = (v: unknown) => replaceNodes(v, (node) => (isSecretMarker(node) ? { with: SENSITIVE } : undefined));
   for (const r of found) {
     if (opts.json) process.stdout.write(JSON.stringify(hide(r)) + "\n");
     else process.stdout.write(`# ${r.address}${r.status === "created" ? "" : ` (${r.status})`}\n${stringify(hide(r))}`);

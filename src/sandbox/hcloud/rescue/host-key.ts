@@ -1,7 +1,6 @@
 // The SSH endpoint's host key: generated once per world and kept in it (0600), so a client that
 // pinned it on first contact keeps trusting it across restarts.
-import { readFile } from "node:fs/promises";
-import { open } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ed25519KeyPair } from "../../../lib/ed25519.js";
 
@@ -14,13 +13,13 @@ export async function loadOrCreateHostKey(dir: string): Promise<string> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
   }
-  const pair = { private: ed25519KeyPair().privateKey };
+  const key = ed25519KeyPair().privateKey;
   try {
     const fh = await open(path, "wx", 0o600);
-    await fh.writeFile(pair.private);
+    await fh.writeFile(key);
     await fh.sync();
     await fh.close();
-    return pair.private;
+    return key;
   } catch (err) {
     // Someone else created it first: theirs wins.
     if ((err as NodeJS.ErrnoException).code === "EEXIST") return readFile(path, "utf8");
