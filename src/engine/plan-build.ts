@@ -11,7 +11,7 @@ import { planCosts } from "./plan-costs.js";
 import { decideApply, type Decision } from "./plan-decide.js";
 import { planDestroyEntries } from "./plan-destroy.js";
 import { redactDrift, redactEntry } from "./plan-redact.js";
-import { summarize, type DriftEntry, type Plan, type PlanEntry } from "./plan.js";
+import { entryKey, summarize, type DriftEntry, type Plan, type PlanEntry } from "./plan.js";
 import { applyRecoveries, recoverPending, type Recovery } from "./recover.js";
 import { applyObservations, refreshState } from "./refresh.js";
 import type { Observed, Registry } from "./resource.js";
@@ -144,8 +144,7 @@ async function planApplyEntries(req: PlanRequest, working: StateData, graph: Dep
     const entry: PlanEntry = { address: r.address, type: r.type, action: "delete", reason, id: r.id ?? "", before: r.inputs, changes: [], dependencies: r.dependencies };
     if (r.status === "deposed") entry.deposed = true;
     if (r.lifecycle?.protect) entry.protect = true;
-    if (r.status === "deposed") entries.set(`${r.address}~deposed~${r.id ?? ""}`, entry);
-    else entries.set(r.address, entry);
+    entries.set(entryKey(entry), entry);
   }
   for (const address of order) {
     const decl = decls.get(address);
