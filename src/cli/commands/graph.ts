@@ -1,9 +1,9 @@
 // hk graph: the resource graph (config and state together) as DOT.
 import { loadConfig } from "../../config/load.js";
 import { buildResourceGraph, toDot, transitiveReduction } from "../../engine/graph-build.js";
-import { loadState, statePaths } from "../../engine/state-file.js";
 import { emptyState } from "../../engine/state.js";
 import { paths, type GlobalOptions } from "../options.js";
+import { readStateForDisplay } from "../read-state.js";
 import { openTarget } from "../session.js";
 
 export default async function graph(opts: GlobalOptions & { full: boolean }): Promise<number> {
@@ -11,7 +11,7 @@ export default async function graph(opts: GlobalOptions & { full: boolean }): Pr
   const loaded = await loadConfig(where.config);
   const target = await openTarget(loaded, opts, false);
   try {
-    const state = (await loadState(statePaths(where.state), process.env.HK_STATE_KEY))?.state ?? emptyState("-", target.stack.name, "-");
+    const state = (await readStateForDisplay(where.state)) ?? emptyState("-", target.stack.name, "-");
     const g = buildResourceGraph(target.stack.resources, state);
     process.stdout.write(toDot(opts.full ? g : transitiveReduction(g), target.stack.name));
     return 0;
