@@ -64,8 +64,8 @@ describe("renderApply on a terminal", () => {
     const io = { stdout: tty as unknown as NodeJS.WriteStream, stderr: tty as unknown as NodeJS.WriteStream, color: true, tty: true };
     const view = renderApply(bus, io);
     applyWithOutputs.slice(0, -1).forEach((e) => bus.emit(e));
-    await new Promise((r) => setTimeout(r, 150));
-    expect(stripVTControlCharacters(text)).toContain("1/1 steps done, 0 running");
+    // ink renders on its own schedule; wait for the frame rather than guess how long it takes.
+    await vi.waitFor(() => expect(stripVTControlCharacters(text)).toContain("1/1 steps done, 0 running"), { timeout: 5000, interval: 20 });
     applyWithOutputs.slice(-1).forEach((e) => bus.emit(e));
     await view.done;
     const out = stripVTControlCharacters(text);
