@@ -12,10 +12,11 @@ export function money(amount: number, currency: string): string {
   return symbol === undefined ? `${n} ${currency}` : `${symbol}${n}`;
 }
 
-/** `+ €17.49/month` for a cost, `- €0.54/month saved` for a saving. */
+/** `+ €17.49/month` for a cost, `- €0.54/month saved` for a saving, `+ <€0.01/month` for a crumb. */
 export function monthly(amount: number, currency: string): string {
-  if (Math.abs(amount) < 0.005) return `${money(0, currency)}/month`;
-  return amount > 0 ? `+ ${money(amount, currency)}/month` : `- ${money(amount, currency)}/month saved`;
+  if (Math.abs(amount) < 1e-9) return `${money(0, currency)}/month`;
+  const shown = Math.abs(amount) < 0.005 ? `<${money(0.01, currency)}` : money(amount, currency);
+  return amount > 0 ? `+ ${shown}/month` : `- ${shown}/month saved`;
 }
 
 export function costLines(costs: readonly CostLine[]): Line[] {

@@ -164,6 +164,16 @@ describe("formatPlan", () => {
     plan.entries = [{ address: "hcloud_primary_ip.x", type: "hcloud_primary_ip", action: "delete", id: "1", before: { name: "x" }, changes: [], dependencies: [] }];
     expect(formatPlan(plan, { color: false })).toContain("  Net change: - €0.54/month saved");
   });
+
+  it("shows a crumb of a cost as under a cent, with its sign, and an exact zero as zero", () => {
+    const crumb = (sign: 1 | -1, monthly: number) => ({ subject: "hcloud_talos_image.talos", sign, monthly, currency: "EUR", what: "snapshot, 0.01 GB" });
+    const plan: Plan = { ...quietPlan(), drift: [], costs: [crumb(-1, 0.0001), crumb(1, 0.0001)], summary: { add: 1, change: 0, destroy: 1 } };
+    plan.entries = [{ address: "hcloud_talos_image.talos", type: "hcloud_talos_image", action: "replace", replaceOrder: "create-before-destroy", id: "1", before: { v: "1" }, after: { v: "2" }, changes: [{ path: "v", before: "1", after: "2", forcesReplacement: true }], dependencies: [] }];
+    const text = formatPlan(plan, { color: false });
+    expect(text).toContain("  - <€0.01/month saved  hcloud_talos_image.talos");
+    expect(text).toContain("  + <€0.01/month        hcloud_talos_image.talos");
+    expect(text).toContain("  Net change: €0.00/month");
+  });
 });
 
 describe("renderPlan", () => {
