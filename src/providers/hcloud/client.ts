@@ -10,6 +10,12 @@ import { paginationSchema, type Action } from "./schemas.js";
 
 export const DEFAULT_ENDPOINT = "https://api.hetzner.cloud/v1";
 
+/** `connection failed (ECONNREFUSED)`: fetch hides the system error in its cause. */
+function connectionFailure(err: unknown): string {
+  const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
+  return typeof cause?.code === "string" ? `connection failed (${cause.code})` : "connection failed";
+}
+
 /** One HTTP exchange, for hooks that count or log calls (status 0: no answer). */
 export interface RequestInfo {
   method: string;
@@ -156,7 +162,7 @@ export class HcloudClient {
         answer = await this.send(method, url, opts.body);
       } catch (err) {
         if (this.signal?.aborted) throw interrupted();
-        failure = err instanceof Error && err.name === "TimeoutError" ? `no answer within ${s.timeoutMs} ms` : "connection failed";
+        failure = err instanceof Error && err.name === "TimeoutError" ? `no answer within ${s.timeoutMs} ms` : connectionFailure(err);
       }
       this.shared.onRequest?.({ method, path, status: answer?.status ?? 0, attempt });
       if (answer && answer.status < 300) return this.parse(what, answer, opts.schema);
@@ -180,7 +186,9 @@ export class HcloudClient {
       if (!transient) throw this.external(what, err);
       if (attempt >= s.maxAttempts) {
         if (err) throw this.external(what, err, true, attempt);
-        throw new ExternalError(`Hetzner Cloud API ${what}: ${failure} (${attempt} attempts)`, true, "network");
+        // Name the endpoint when it is not Hetzner's own: a wrong HCLOUD_ENDPOINT is the usual cause.
+        const at = this.shared.base === DEFAULT_ENDPOINT ? "" : ` at ${this.shared.base}`;
+        throw new ExternalError(`Hetzner Cloud API ${what}${at}: ${failure} (${attempt} attempts)`, true, "network");
       }
       if (method !== "GET" && (!err || err.status >= 500)) ambiguous = true;
       if (err?.code === "locked") await this.waitUnlocked(path);

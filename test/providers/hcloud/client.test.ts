@@ -107,6 +107,16 @@ describe("retries", () => {
     expect(server?.seen).toHaveLength(3);
   });
 
+  it("names the endpoint and the system error when nothing answers there", async () => {
+    const closed = await scriptedServer(() => ok({}));
+    const endpoint = closed.url;
+    await closed.close();
+    const client = HcloudClient.create({ token: TOKEN, endpoint, ...fast, maxAttempts: 2 });
+    const err = await rejection(client.request("GET", "/locations", { schema: anything }));
+    expect(err).toBeInstanceOf(ExternalError);
+    expect(err.message).toBe(`Hetzner Cloud API GET /locations at ${endpoint.replace(/\/+$/, "")}: connection failed (ECONNREFUSED) (2 attempts)`);
+  });
+
   it("does not retry what retrying cannot fix", async () => {
     const client = await setup(() => apiErr(422, "invalid_input", "name is missing"));
     const err = await rejection(client.request("POST", "/servers", { body: {}, schema: anything }));
