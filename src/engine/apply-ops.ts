@@ -10,6 +10,7 @@ import { inputChanges } from "./plan-decide.js";
 import { SENSITIVE } from "./plan-redact.js";
 import type { AnyResourceType, Observed, Registry, StepContext } from "./resource.js";
 import { redactPaths } from "./secrets.js";
+import { outputSecrets, secretInputPaths, unionPaths } from "./sensitivity.js";
 import type { StateStore } from "./state-store.js";
 import { findResource, type ResourceState, type StateData } from "./state.js";
 import { getPath, isEphemeral, replaceNodes, type JsonObject } from "./values.js";
@@ -62,7 +63,17 @@ function liveInputs(state: StateData, inputs: JsonObject): JsonObject {
   }) as JsonObject;
 }
 
-function record(decl: ResourceDecl, type: AnyResourceType, id: string, stored: JsonObject, outputs: JsonObject, status: ResourceState["status"]): ResourceState {
+/**
+ * Input paths of this resource fed from sensitive outputs: from its references, and for a
+ * dormant temporary resource (no references left) from what its record already said.
+ */
+function secretInputsOf(env: OpEnv, decl: ResourceDecl): string[] {
+  const state = env.store.current;
+  if (!env.stack.resources.includes(decl)) return unionPaths(state.resources.find((r) => r.address === decl.address)?.secretInputs);
+  return unionPaths(secretInputPaths(decl, outputSecrets(env.stack, env.registry, state)));
+}
+
+function record(decl: ResourceDecl, type: AnyResourceType, id: string, stored: JsonObject, outputs: JsonObject, status: ResourceState["status"], secretInputs: string[]): ResourceState {
   const now = new Date().toISOString();
   const lifecycle: NonNullable<ResourceState["lifecycle"]> = {};
   if (decl.lifecycle?.protect) lifecycle.protect = true;
@@ -70,6 +81,7 @@ function record(decl: ResourceDecl, type: AnyResourceType, id: string, stored: J
   if (decl.lifecycle?.createBeforeDestroy !== undefined) lifecycle.createBeforeDestroy = decl.lifecycle.createBeforeDestroy;
   const r: ResourceState = { address: decl.address, type: type.type, id, status, inputs: stored, outputs, dependencies: declDependencies(decl), createdAt: now, updatedAt: now };
   if (Object.keys(lifecycle).length > 0) r.lifecycle = lifecycle;
+  if (secretInputs.length > 0) r.secretInputs = secretInputs;
   return r;
 }
 
@@ -80,8 +92,8 @@ function checkOutputs(type: AnyResourceType, address: string, outputs: unknown):
 }
 
 /** The pending record never holds secrets: sensitive inputs are blanked there. */
-function pendingInputs(type: AnyResourceType, stored: JsonObject): JsonObject {
-  return redactPaths(stored, type.sensitive?.inputs ?? [], undefined, SENSITIVE);
+function pendingInputs(type: AnyResourceType, stored: JsonObject, secretInputs: readonly string[]): JsonObject {
+  return redactPaths(stored, unionPaths(type.sensitive?.inputs, secretInputs), undefined, SENSITIVE);
 }
 
 export async function runCreate(env: OpEnv, op: Op, ctx: StepContext): Promise<string> {
@@ -89,7 +101,14 @@ export async function runCreate(env: OpEnv, op: Op, ctx: StepContext): Promise<s
   const type = typeOf(env, decl.type);
   const inputs = applyInputs(env, decl, type);
   const stored = storedInputs(decl, inputs, isTemporary(env));
-  const pending = await env.store.beginPending({ address: decl.address, type: type.type, operation: "create", inputs: pendingInputs(type, stored) });
+  const secretInputs = secretInputsOf(env, decl);
+  const pending = await env.store.beginPending({
+    address: decl.address,
+    type: type.type,
+    operation: "create",
+    inputs: pendingInputs(type, stored, secretInputs),
+    ...(secretInputs.length > 0 ? { secretInputs } : {}),
+  });
   let made: { id: string; outputs: JsonObject };
   try {
     made = await type.create(ctx, inputs, { address: decl.address, stack: env.stack.name });
@@ -100,7 +119,7 @@ export async function runCreate(env: OpEnv, op: Op, ctx: StepContext): Promise<s
     await env.store.endPending(pending, (s) => {
       if (err instanceof CreateFailedError) {
         s.resources = s.resources.filter((r) => !(r.address === decl.address && (r.status === "tainted" || r.status === "dormant")));
-        s.resources.push(record(decl, type, err.left.id, stored, err.left.outputs as JsonObject, "tainted"));
+        s.resources.push(record(decl, type, err.left.id, stored, err.left.outputs as JsonObject, "tainted", secretInputs));
       }
     });
     throw err;
@@ -110,7 +129,7 @@ export async function runCreate(env: OpEnv, op: Op, ctx: StepContext): Promise<s
     // The object the address stood for until now is the old half of a create-before-destroy.
     for (const r of s.resources) if (r.address === decl.address && r.status === "created") r.status = "deposed";
     s.resources = s.resources.filter((r) => !(r.address === decl.address && (r.status === "tainted" || r.status === "dormant")));
-    s.resources.push(record(decl, type, made.id, stored, outputs, "created"));
+    s.resources.push(record(decl, type, made.id, stored, outputs, "created", secretInputs));
   });
   return made.id;
 }
@@ -121,7 +140,7 @@ export async function runAdopt(env: OpEnv, op: Op, ctx: StepContext): Promise<Re
   const inputs = applyInputs(env, decl, type);
   const found = env.adopted.get(decl.address) ?? (await type.find?.(ctx, { address: decl.address, stack: env.stack.name }, inputs));
   if (!found) throw new ExternalError(`${decl.address}: the object to adopt (${op.entry.id ?? "?"}) is gone; run plan again`);
-  const r = record(decl, type, found.id, storedInputs(decl, found.inputs, isTemporary(env)), checkOutputs(type, decl.address, found.outputs), "created");
+  const r = record(decl, type, found.id, storedInputs(decl, found.inputs, isTemporary(env)), checkOutputs(type, decl.address, found.outputs), "created", secretInputsOf(env, decl));
   await env.store.commit(
     (s) => {
       s.resources = s.resources.filter((x) => !(x.address === decl.address && x.status !== "deposed"));
@@ -139,6 +158,7 @@ export async function runUpdate(env: OpEnv, op: Op, ctx: StepContext, observed: 
   if (!current?.id) throw new ExternalError(`${decl.address}: not in the state any more; run plan again`);
   const inputs = applyInputs(env, decl, type);
   const stored = storedInputs(decl, inputs, isTemporary(env));
+  const secretInputs = secretInputsOf(env, decl);
   const seen = observed.get(decl.address)?.inputs ?? current.inputs;
   const changes = inputChanges(type, decl, seen, inputs);
   const pending = await env.store.beginPending({ address: decl.address, type: type.type, operation: "update", objectId: current.id });
@@ -152,7 +172,11 @@ export async function runUpdate(env: OpEnv, op: Op, ctx: StepContext, observed: 
   }
   await env.store.endPending(pending, (s) => {
     const r = findResource(s, decl.address);
-    if (r) Object.assign(r, { inputs: stored, outputs, updatedAt: new Date().toISOString(), dependencies: declDependencies(decl) });
+    if (!r) return;
+    Object.assign(r, { inputs: stored, outputs, updatedAt: new Date().toISOString(), dependencies: declDependencies(decl) });
+    // An update may stop feeding a value from a secret; the old path would then stay sealed.
+    if (secretInputs.length > 0) r.secretInputs = secretInputs;
+    else delete r.secretInputs;
   });
   return current.id;
 }

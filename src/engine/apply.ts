@@ -7,9 +7,11 @@ import type { Stack } from "./declaration.js";
 import { CreateFailedError, errorMessage } from "./errors.js";
 import type { EventBus } from "./events.js";
 import { declDependencies } from "./graph-build.js";
+import { SENSITIVE } from "./plan-redact.js";
 import type { Plan } from "./plan.js";
 import { applyRecoveries, type Recovery } from "./recover.js";
 import type { Observed, Registry } from "./resource.js";
+import { outputSecrets, secretRefPaths } from "./sensitivity.js";
 import type { StateStore } from "./state-store.js";
 import { findResource, type ResourceState, type StateData } from "./state.js";
 import { stepContext } from "./step-context.js";
@@ -135,18 +137,26 @@ async function recordOutputs(req: ApplyRequest): Promise<Record<string, unknown>
   const declared = new Map(req.stack.resources.map((d) => [d.address, d]));
   const state = req.store.current;
   const outputs: Record<string, unknown> = {};
+  const shown: Record<string, unknown> = {};
+  const secret: string[] = [];
   if (req.plan.mode === "apply") {
+    const secrets = outputSecrets(req.stack, req.registry, state);
     for (const [k, v] of Object.entries(req.stack.outputs ?? {})) {
       outputs[k] = mapRefs(v, (r) => getPath(findResource(state, r.$ref)?.outputs, r.path) ?? null);
+      const sensitive = secretRefPaths(v, secrets).length > 0;
+      if (sensitive) secret.push(k);
+      shown[k] = sensitive ? SENSITIVE : outputs[k];
     }
   }
   await req.store.commit((s) => {
     s.outputs = outputs as JsonObject;
+    if (secret.length > 0) s.secretOutputs = secret;
+    else delete s.secretOutputs;
     for (const r of s.resources) {
       const d = declared.get(r.address);
       if (d && r.status !== "deposed") r.dependencies = declDependencies(d);
     }
     s.resources = s.resources.filter((r) => r.status !== "dormant" || (declared.has(r.address) && req.plan.mode === "apply"));
   });
-  return outputs;
+  return shown;
 }

@@ -14,6 +14,7 @@ import { redactDrift, redactEntry } from "./plan-redact.js";
 import { entryKey, summarize, type DriftEntry, type Plan, type PlanEntry } from "./plan.js";
 import { applyRecoveries, recoverPending, type Recovery } from "./recover.js";
 import { applyObservations, refreshState } from "./refresh.js";
+import { outputSecrets, secretInputPaths, unionPaths } from "./sensitivity.js";
 import type { Observed, Registry } from "./resource.js";
 import { findResource, type StateData } from "./state.js";
 import { stepContext } from "./step-context.js";
@@ -77,14 +78,22 @@ export async function buildPlan(req: PlanRequest): Promise<PlanOutcome> {
       : await planDestroyEntries(req, working, graph);
   checkProtected(entries, req.mode);
   const costs = await planCosts(entries, req.registry, req.stack, !hadLive, req.bus);
+  // Inputs fed from sensitive outputs: as the config feeds them now, and as the records say.
+  const secrets = outputSecrets(req.stack, req.registry, working);
+  const decls = new Map(req.stack.resources.map((d) => [d.address, d]));
+  const secretPathsOf = (address: string) => {
+    const decl = decls.get(address);
+    const recorded = working.resources.filter((r) => r.address === address).map((r) => r.secretInputs);
+    return unionPaths(decl ? secretInputPaths(decl, secrets) : [], ...recorded);
+  };
   const plan: Plan = {
     format: 1,
     mode: req.mode,
     createdAt: new Date().toISOString(),
     state: { lineage: req.state.lineage, serial: req.state.serial },
     configDigest: configDigest(req.mode, req.stack, req.targets, req.replace),
-    entries: entries.map((e) => redactEntry(e, req.registry)),
-    drift: drift.map((d) => redactDrift(d, findResource(req.state, d.address)?.type ?? "", req.registry)),
+    entries: entries.map((e) => redactEntry(e, req.registry, secretPathsOf(e.address))),
+    drift: drift.map((d) => redactDrift(d, findResource(req.state, d.address)?.type ?? "", req.registry, secretPathsOf(d.address))),
     recovered: recoveries.map((r) => r.message),
     costs,
     summary: summarize(entries),

@@ -28,15 +28,16 @@ function redactChanges(changes: readonly Change[], paths: readonly string[]): Ch
   });
 }
 
-export function redactEntry(entry: PlanEntry, registry: Registry): PlanEntry {
-  const paths = registry.get(entry.type)?.sensitive?.inputs ?? [];
+/** `extra`: input paths secret for this resource alone (fed from sensitive outputs). */
+export function redactEntry(entry: PlanEntry, registry: Registry, extra: readonly string[] = []): PlanEntry {
+  const paths = [...(registry.get(entry.type)?.sensitive?.inputs ?? []), ...extra];
   const out: PlanEntry = { ...entry, changes: redactChanges(entry.changes, paths) };
   if (entry.before !== undefined) out.before = redactObject(entry.before, paths) as Json;
   if (entry.after !== undefined) out.after = redactObject(entry.after, paths);
   return out;
 }
 
-export function redactDrift(d: DriftEntry, type: string, registry: Registry): DriftEntry {
-  return { ...d, changes: redactChanges(d.changes, registry.get(type)?.sensitive?.inputs ?? []) };
+export function redactDrift(d: DriftEntry, type: string, registry: Registry, extra: readonly string[] = []): DriftEntry {
+  return { ...d, changes: redactChanges(d.changes, [...(registry.get(type)?.sensitive?.inputs ?? []), ...extra]) };
 }
 

@@ -33,7 +33,16 @@ export async function recoverPending(state: StateData, registry: Registry, bus: 
             // An object already at the address is the old half of a create-before-destroy: depose it.
             for (const r of s.resources) if (r.address === op.address && r.status === "created") r.status = "deposed";
             s.resources = s.resources.filter((r) => !(r.address === op.address && (r.status === "tainted" || r.status === "dormant")));
-            s.resources.push({ address: op.address, type: op.type, id: found.id, status: "created", inputs: found.inputs, outputs: found.outputs, dependencies: [] });
+            s.resources.push({
+              address: op.address,
+              type: op.type,
+              id: found.id,
+              status: "created",
+              inputs: found.inputs,
+              outputs: found.outputs,
+              dependencies: [],
+              ...(op.secretInputs ? { secretInputs: op.secretInputs } : {}),
+            });
           },
         });
       } else {

@@ -59,7 +59,12 @@ export interface ResourceType<I extends JsonObject = JsonObject, O extends JsonO
   readonly inputs: z.ZodType<I>;
   /** Outputs schema: checked on what create/update/read return. */
   readonly outputs: z.ZodType<O>;
-  /** Dotted paths of inputs and outputs that are secret: kept out of state, plans and logs. */
+  /**
+   * Dotted paths of inputs and outputs that are secret: kept out of state, plans and logs. The
+   * engine extends this per resource: an input fed by reference from another resource's sensitive
+   * output is secret too (src/engine/sensitivity.ts). It cannot see where an output comes from, so
+   * an output that echoes a possibly secret input must be listed here.
+   */
   readonly sensitive?: { readonly inputs?: readonly string[]; readonly outputs?: readonly string[] };
   /** Input paths whose change forces replacement (used by the default diff). A prefix matches below it. */
   readonly replaceOn?: readonly string[];

@@ -20,36 +20,48 @@ export function isSecretMarker(v: unknown): boolean {
   return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SECRET_MARKER] === true;
 }
 
-/** The state with secrets replaced by markers, and the secrets by address and path ("outputs.key"). */
+/** Where sensitive stack outputs are kept in the sidecar (not a resource address: no dot). */
+export const OUTPUTS_KEY = "$outputs";
+
+/**
+ * The state with secrets replaced by markers, and the secrets by address and path ("outputs.key").
+ * A record's sensitive paths are its type's plus its `secretInputs` (fed from sensitive outputs);
+ * stack outputs named in `secretOutputs` go under OUTPUTS_KEY.
+ */
 export function splitSecrets(state: StateData, sensitiveOf: (type: string) => SensitivePaths | undefined): { state: StateData; secrets: SecretValues } {
   const secrets: SecretValues = {};
   const resources = state.resources.map((r) => {
     const paths = sensitiveOf(r.type);
-    if (!paths) return r;
+    const inputPaths = [...(paths?.inputs ?? []), ...(r.secretInputs ?? [])];
+    if (inputPaths.length === 0 && !paths?.outputs?.length) return r;
     const found: Record<string, Json> = {};
-    const inputs = redactPaths(r.inputs, paths.inputs ?? [], (p, v) => (found[`inputs.${p}`] = v));
-    const outputs = redactPaths(r.outputs, paths.outputs ?? [], (p, v) => (found[`outputs.${p}`] = v));
+    const inputs = redactPaths(r.inputs, inputPaths, (p, v) => (found[`inputs.${p}`] = v));
+    const outputs = redactPaths(r.outputs, paths?.outputs ?? [], (p, v) => (found[`outputs.${p}`] = v));
     if (Object.keys(found).length > 0) secrets[r.address] = found;
     return { ...r, inputs, outputs };
   });
-  return { state: { ...state, resources }, secrets };
+  let outputs = state.outputs;
+  if (state.secretOutputs?.length) {
+    const found: Record<string, Json> = {};
+    outputs = redactPaths(outputs, state.secretOutputs, (p, v) => (found[p] = v));
+    if (Object.keys(found).length > 0) secrets[OUTPUTS_KEY] = found;
+  }
+  return { state: { ...state, resources, outputs }, secrets };
 }
 
 /** Put secret values back where their markers stand; returns the paths whose values are missing. */
 export function joinSecrets(state: StateData, secrets: SecretValues): { state: StateData; missing: string[] } {
   const missing: string[] = [];
-  const resources = state.resources.map((r) => {
-    const values = secrets[r.address] ?? {};
-    const fill = (obj: JsonObject, prefix: string) =>
-      replaceNodes(obj, (node, p) => {
-        if (!isSecretMarker(node)) return undefined;
-        const v = values[`${prefix}.${p}`];
-        if (v === undefined) missing.push(`${r.address}.${prefix}.${p}`);
-        return { with: v ?? node };
-      }) as JsonObject;
-    return { ...r, inputs: fill(r.inputs, "inputs"), outputs: fill(r.outputs, "outputs") };
-  });
-  return { state: { ...state, resources }, missing };
+  const fill = (obj: JsonObject, address: string, prefix: string, label: string) =>
+    replaceNodes(obj, (node, p) => {
+      if (!isSecretMarker(node)) return undefined;
+      const key = prefix ? `${prefix}.${p}` : p;
+      const v = secrets[address]?.[key];
+      if (v === undefined) missing.push(`${label}.${key}`);
+      return { with: v ?? node };
+    }) as JsonObject;
+  const resources = state.resources.map((r) => ({ ...r, inputs: fill(r.inputs, r.address, "inputs", r.address), outputs: fill(r.outputs, r.address, "outputs", r.address) }));
+  return { state: { ...state, resources, outputs: fill(state.outputs, OUTPUTS_KEY, "", "output") }, missing };
 }
 
 /** Replace the value at each path (when present) with the marker, reporting what was taken. */

@@ -27,6 +27,8 @@ export const resourceStateSchema = z.strictObject({
     .optional(),
   createdAt: z.string().optional(),
   updatedAt: z.string().optional(),
+  /** Input paths fed from another resource's sensitive output: kept in the secrets sidecar too. */
+  secretInputs: z.array(z.string()).optional(),
 });
 
 export const pendingOpSchema = z.strictObject({
@@ -41,6 +43,8 @@ export const pendingOpSchema = z.strictObject({
   objectId: z.string().optional(),
   /** The inputs a create was called with, so a later run can find the object it made. */
   inputs: jsonObject.optional(),
+  /** Input paths fed from sensitive outputs, for the record a later run adopts. */
+  secretInputs: z.array(z.string()).optional(),
 });
 
 export const stateSchema = z.strictObject({
@@ -52,6 +56,8 @@ export const stateSchema = z.strictObject({
   hkVersion: z.string(),
   resources: z.array(resourceStateSchema),
   outputs: jsonObject,
+  /** Names of outputs taken from sensitive values: kept in the secrets sidecar, shown as (sensitive). */
+  secretOutputs: z.array(z.string()).optional(),
   pending: z.array(pendingOpSchema),
   /** The last journal entry this file includes; newer entries in the journal are replayed on load. */
   journalSeq: z.number().int().nonnegative().optional(),
