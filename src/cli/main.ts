@@ -57,6 +57,10 @@ common(program.command("graph").description("print the resource graph as DOT"), 
   .option("--full", "keep edges implied by longer paths", false)
   .action(run(() => import("./commands/graph.js")));
 
+common(program.command("output").description("show the outputs of the last apply (one by name: its bare value, secrets included)").argument("[name]"), {
+  lock: false,
+}).action(run(() => import("./commands/output.js")));
+
 const state = program.command("state").description("read the state");
 common(state.command("list").description("list the resources in the state"), { lock: false }).action(run(() => import("./commands/state-list.js")));
 common(state.command("show").description("show one resource in the state (secrets hidden)").argument("<address>"), { lock: false }).action(

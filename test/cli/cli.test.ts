@@ -105,6 +105,31 @@ describe("hk CLI", () => {
     expect(missing.stderr).toContain("fake.zz: not in the state");
   });
 
+  it("hk output lists the outputs with secrets hidden, and prints one by name, secret or not", async () => {
+    const s = setup();
+    const none = await hk(["output", ...s.args], { cwd: s.dir, env: s.env });
+    expect([none.code, none.stdout]).toEqual([0, ""]);
+    expect(none.stderr).toContain("run hk apply first");
+    const env = { ...s.env, HK_STATE_KEY: "correct horse battery staple" };
+    const applied = await hk(["apply", ...s.args, "--auto-approve"], { cwd: s.dir, env });
+    expect(applied.stdout).toContain("c1Secret = (sensitive)");
+    const c1 = JSON.parse(readFileSync(s.state, "utf8")).resources.find((r: { address: string }) => r.address === "fake.c1").id as string;
+    const secret = `s3cret-${c1}`;
+    expect(applied.stdout).not.toContain(secret);
+    expect(readFileSync(s.state, "utf8")).not.toContain(secret);
+    const all = await hk(["output", ...s.args], { cwd: s.dir, env: s.env });
+    expect(all.stdout).toMatch(/^c1Secret = \(sensitive\)\nlast = "fake-\d+"\n$/);
+    expect(JSON.parse((await hk(["output", ...s.args, "--json"], { cwd: s.dir, env: s.env })).stdout)).toEqual({ last: expect.stringMatching(/^fake-/), c1Secret: "(sensitive)" });
+    const one = await hk(["output", "c1Secret", ...s.args], { cwd: s.dir, env });
+    expect([one.code, one.stdout]).toEqual([0, `${secret}\n`]);
+    // The sidecar is encrypted: without the key the value cannot be read, and hk says why.
+    const locked = await hk(["output", "c1Secret", ...s.args], { cwd: s.dir, env: s.env });
+    expect(locked.code).toBe(1);
+    expect(locked.stderr).toContain("set HK_STATE_KEY");
+    const missing = await hk(["output", "nope", ...s.args], { cwd: s.dir, env });
+    expect([missing.code, missing.stderr]).toEqual([1, "Error: output nope: not in the state\n  outputs: c1Secret, last\n"]);
+  });
+
   it("a second hk on the same state fails at once naming the holder; hk unlock needs the right ID", async () => {
     const s = setup("400");
     const first = startHk(["apply", ...s.args, "--auto-approve", "--json"], { cwd: s.dir, env: s.env });
