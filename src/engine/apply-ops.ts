@@ -10,7 +10,7 @@ import { inputChanges } from "./plan-decide.js";
 import { SENSITIVE } from "./plan-redact.js";
 import type { AnyResourceType, Observed, Registry, StepContext } from "./resource.js";
 import { redactPaths } from "./secrets.js";
-import { outputSecrets, secretInputPaths, unionPaths } from "./sensitivity.js";
+import { declaredIndex, outputSecrets, secretInputPaths, unionPaths } from "./sensitivity.js";
 import type { StateStore } from "./state-store.js";
 import { findResource, type ResourceState, type StateData } from "./state.js";
 import { getPath, isEphemeral, replaceNodes, type JsonObject } from "./values.js";
@@ -30,7 +30,7 @@ function typeOf(env: OpEnv, name: string): AnyResourceType {
 }
 
 function declOf(env: OpEnv, op: Op): ResourceDecl {
-  const decl = env.stack.resources.find((d) => d.address === op.entry.address);
+  const decl = declaredIndex(env.stack).get(op.entry.address);
   if (decl) return decl;
   // A temporary resource removed from the config but needed for a destroy: its dormant record.
   const dormant = env.store.current.resources.find((r) => r.address === op.entry.address && r.status === "dormant");
@@ -39,7 +39,7 @@ function declOf(env: OpEnv, op: Op): ResourceDecl {
 }
 
 const isTemporary = (env: OpEnv) => (address: string) =>
-  env.stack.resources.some((d) => d.address === address && d.lifecycle?.temporary === true);
+  declaredIndex(env.stack).get(address)?.lifecycle?.temporary === true;
 
 /** Inputs resolved against the state now: every reference must point at an existing output. */
 export function applyInputs(env: OpEnv, decl: ResourceDecl, type: AnyResourceType): JsonObject {
@@ -69,7 +69,7 @@ function liveInputs(state: StateData, inputs: JsonObject): JsonObject {
  */
 function secretInputsOf(env: OpEnv, decl: ResourceDecl): string[] {
   const state = env.store.current;
-  if (!env.stack.resources.includes(decl)) return unionPaths(state.resources.find((r) => r.address === decl.address)?.secretInputs);
+  if (declaredIndex(env.stack).get(decl.address) !== decl) return unionPaths(state.resources.find((r) => r.address === decl.address)?.secretInputs);
   return unionPaths(secretInputPaths(decl, outputSecrets(env.stack, env.registry, state)));
 }
 

@@ -14,7 +14,7 @@ import { redactDrift, redactEntry } from "./plan-redact.js";
 import { entryKey, summarize, type DriftEntry, type Plan, type PlanEntry } from "./plan.js";
 import { applyRecoveries, recoverPending, type Recovery } from "./recover.js";
 import { applyObservations, refreshState } from "./refresh.js";
-import { outputSecrets, secretInputPaths, unionPaths } from "./sensitivity.js";
+import { declaredIndex, outputSecrets, secretInputPaths, unionPaths } from "./sensitivity.js";
 import type { Observed, Registry } from "./resource.js";
 import { findResource, type StateData } from "./state.js";
 import { stepContext } from "./step-context.js";
@@ -80,11 +80,12 @@ export async function buildPlan(req: PlanRequest): Promise<PlanOutcome> {
   const costs = await planCosts(entries, req.registry, req.stack, !hadLive, req.bus);
   // Inputs fed from sensitive outputs: as the config feeds them now, and as the records say.
   const secrets = outputSecrets(req.stack, req.registry, working);
-  const decls = new Map(req.stack.resources.map((d) => [d.address, d]));
+  const decls = declaredIndex(req.stack);
+  const recorded = new Map<string, string[]>();
+  for (const r of working.resources) if (r.secretInputs) recorded.set(r.address, unionPaths(recorded.get(r.address), r.secretInputs));
   const secretPathsOf = (address: string) => {
     const decl = decls.get(address);
-    const recorded = working.resources.filter((r) => r.address === address).map((r) => r.secretInputs);
-    return unionPaths(decl ? secretInputPaths(decl, secrets) : [], ...recorded);
+    return unionPaths(decl ? secretInputPaths(decl, secrets) : [], recorded.get(address));
   };
   const plan: Plan = {
     format: 1,

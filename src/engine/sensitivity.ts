@@ -17,13 +17,25 @@ export type OutputSecrets = (address: string) => readonly string[];
  * them makes nothing secret here.
  */
 export function outputSecrets(stack: Stack, registry: Registry, state?: StateData): OutputSecrets {
-  const declared = new Map(stack.resources.map((d) => [d.address, d]));
+  const declared = declaredIndex(stack);
   return (address) => {
     const decl = declared.get(address);
     if (decl?.lifecycle?.temporary) return [];
     const type = decl?.type ?? (state ? findResource(state, address)?.type : undefined);
     return (type === undefined ? undefined : registry.get(type)?.sensitive?.outputs) ?? [];
   };
+}
+
+const indexes = new WeakMap<Stack, ReadonlyMap<string, ResourceDecl>>();
+
+/** The stack's declarations by address, built once per stack (apply asks once per step). */
+export function declaredIndex(stack: Stack): ReadonlyMap<string, ResourceDecl> {
+  let index = indexes.get(stack);
+  if (!index) {
+    index = new Map(stack.resources.map((d) => [d.address, d]));
+    indexes.set(stack, index);
+  }
+  return index;
 }
 
 /** True when the reference reads a sensitive output, a part of one, or a value holding one. */
