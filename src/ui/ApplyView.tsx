@@ -44,6 +44,9 @@ export interface MountedApply {
 export function mountApplyView(store: ApplyStore, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; color: boolean }): MountedApply {
   // patchConsole off: nothing in hk logs through console while a view runs, and the patch
   // would replace the global console for the whole process.
+  // A terminal that reports no width (a pty nobody sized, `docker run -t`) would make ink wrap
+  // at every character; take it as 100 columns wide, as the plan view does.
+  if (!io.stdout.columns) io.stdout.columns = 100;
   const instance = render(<ApplyView store={store} color={io.color} />, { stdout: io.stdout, stderr: io.stderr, exitOnCtrlC: false, patchConsole: false });
   return { exited: instance.waitUntilExit().then(() => undefined), unmount: () => instance.unmount() };
 }
