@@ -57,7 +57,7 @@ async function main() {
       const plan = await buildPlan({ mode: "apply", stack: a.s.stack, registry: reg, state: a.store.current, targets: [], replace: [], refresh: true, parallelism: 10, bus: new EventBus(), signal: new AbortController().signal });
       return { plan, ms: performance.now() - t0, peak: stopPeak() };
     };
-    // Engine cost (reads answer at once), then with 20 ms per list call of 50 objects, sequential.
+    // Engine cost (reads answer at once), then with 20 ms per list call of 50 objects, paged as the client pages.
     const instant = benchType(false);
     for (const [k, v] of a.type.objects) instant.objects.set(k, v);
     const { plan: again, ms: planMs, peak } = await replan(registry([instant]));

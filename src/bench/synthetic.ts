@@ -6,6 +6,7 @@ import type { ResourceDecl, Stack } from "../engine/declaration.js";
 import type { ReadResult, ResourceType } from "../engine/resource.js";
 import { ref, type JsonObject } from "../engine/values.js";
 import { seededRandom } from "../lib/prng.js";
+import { collectPages } from "../providers/hcloud/paging.js";
 
 export interface Synthetic {
   stack: Stack;
@@ -59,7 +60,14 @@ export function benchType(sleepOnRead = false): ResourceType<JsonObject, JsonObj
       return o ? { status: "found", inputs: o, outputs: { id: current.id } } : { status: "gone" };
     },
     async readMany(_ctx, current) {
-      if (sleepOnRead) await sleep(20 * Math.ceil(current.length / 50));
+      // Pages of 50 taking 20 ms each, collected the way the Hetzner client collects them.
+      if (sleepOnRead) {
+        const pages = Math.max(1, Math.ceil(current.length / 50));
+        await collectPages(async (page) => {
+          await sleep(20);
+          return { items: [], next: page < pages ? page + 1 : null, last: pages };
+        });
+      }
       return new Map(current.map((c) => [c.id, objects.has(c.id) ? { status: "found" as const, inputs: objects.get(c.id) as JsonObject, outputs: { id: c.id } } : { status: "gone" as const }]));
     },
     async create(_ctx, i) {

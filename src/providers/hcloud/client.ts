@@ -6,6 +6,7 @@ import { AbortError, ExternalError } from "../../engine/errors.js";
 import { waitForActions, waitRunningOn, type WaitOptions } from "./actions.js";
 import { apiError, buildUrl, externalError, unauthorizedError, type ApiFailure, type Query } from "./api-error.js";
 import { backoffDelay, interrupted, RateBudget, sleep } from "./pacing.js";
+import { collectPages } from "./paging.js";
 import { paginationSchema, type Action } from "./schemas.js";
 
 export const DEFAULT_ENDPOINT = "https://api.hetzner.cloud/v1";
@@ -200,19 +201,14 @@ export class HcloudClient {
     }
   }
 
-  /** Every item of a list endpoint: 50 per page, following meta.pagination.next_page. */
+  /** Every item of a list endpoint, 50 per page (src/providers/hcloud/paging.ts: how pages are fetched). */
   async list<T>(path: string, key: string, item: z.ZodType<T>, query: Query = {}): Promise<T[]> {
-    const out: T[] = [];
-    let page: number | null | undefined = 1;
-    while (page) {
+    return collectPages(async (page) => {
       const body: z.infer<typeof paginationSchema> = await this.request("GET", path, { query: { ...query, page, per_page: 50 }, schema: paginationSchema.loose() });
       const items = (body as Record<string, unknown>)[key];
       if (!Array.isArray(items)) throw new ExternalError(`Hetzner Cloud API GET ${path}: answer has no "${key}" list`);
-      for (const raw of items) out.push(this.check(`GET ${path}`, item, raw));
-      const next: number | null | undefined = body.meta?.pagination?.next_page;
-      page = next !== undefined && next !== null && next > page ? next : undefined;
-    }
-    return out;
+      return { items: items.map((raw) => this.check(`GET ${path}`, item, raw)), next: body.meta?.pagination?.next_page, last: body.meta?.pagination?.last_page };
+    });
   }
 
   /** Wait until every action succeeded; an action that ends in error throws its code and message. */

@@ -17,7 +17,7 @@ export type Action = z.infer<typeof actionSchema>;
 
 export const paginationSchema = z.object({
   meta: z
-    .object({ pagination: z.object({ page: z.number(), next_page: z.number().nullable().optional() }).optional() })
+    .object({ pagination: z.object({ page: z.number(), next_page: z.number().nullable().optional(), last_page: z.number().nullable().optional() }).optional() })
     .optional(),
 });
 

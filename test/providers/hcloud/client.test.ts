@@ -89,6 +89,37 @@ describe("pagination", () => {
       ["3", "50", "a=b"],
     ]);
   });
+
+  it("fetches the pages after the first a few at a time when the first names the last, in order, once each", async () => {
+    const items = Array.from({ length: 420 }, (_, i) => ({ id: i + 1 }));
+    let inFlight = 0;
+    let most = 0;
+    const client = await setup(async (req) => {
+      const p = Number(req.query.get("page"));
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setTimeout(r, 30));
+      inFlight--;
+      const body = page("things", items.slice((p - 1) * 50, p * 50), p < 9 ? p + 1 : null) as { meta: { pagination: Record<string, unknown> } };
+      body.meta.pagination = { ...body.meta.pagination, page: p, last_page: 9, total_entries: 420 };
+      return ok(body);
+    });
+    const all = await client.list("/things", "things", z.object({ id: z.number() }));
+    expect(all.map((t) => t.id)).toEqual(items.map((t) => t.id));
+    expect(server?.seen.map((r) => Number(r.query.get("page"))).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(server?.seen[0]?.query.get("page")).toBe("1");
+    expect(most).toBe(4);
+  });
+
+  it("follows a next_page beyond the last page the first one named (objects added meanwhile)", async () => {
+    const client = await setup((req) => {
+      const p = Number(req.query.get("page"));
+      const body = page("things", [{ id: p }], p < 3 ? p + 1 : null) as { meta: { pagination: Record<string, unknown> } };
+      body.meta.pagination = { ...body.meta.pagination, page: p, last_page: p === 1 ? 2 : 3 };
+      return ok(body);
+    });
+    expect((await client.list("/things", "things", z.object({ id: z.number() }))).map((t) => t.id)).toEqual([1, 2, 3]);
+  });
 });
 
 describe("retries", () => {
