@@ -67,6 +67,22 @@ describe("sandbox lifecycle of the example config", () => {
     expect(r.stdout).toContain("No changes.");
   });
 
+  it("labels CAPH looks the snapshot up by, changed behind hk's back, are drift put right in place", async () => {
+    const [image] = JSON.parse(await hcloud("image", "list", "-t", "snapshot", "-l", "os=talos", "-o", "json")) as Array<{ id: number }>;
+    await hcloud("image", "remove-label", String(image?.id), "caph-image-name");
+    await hcloud("image", "add-label", "--overwrite", String(image?.id), "os=other");
+    const plan = await hk(["plan", "--sandbox", "--detailed-exitcode"], { cwd: dir, env });
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain("changed outside hk");
+    expect(plan.stdout).toContain("~ hcloud_talos_image.talos");
+    expect(plan.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
+    const fixed = await hk(["apply", "--sandbox", "--auto-approve"], { cwd: dir, env });
+    expect(fixed.code).toBe(0);
+    const found = JSON.parse(await hcloud("image", "list", "-t", "snapshot", "-l", "caph-image-name=talos-amd64-v1.12.2,os=talos", "-o", "json")) as Array<{ id: number }>;
+    expect(found.map((i) => i.id)).toEqual([image?.id]);
+    expect((await hk(["plan", "--sandbox", "--detailed-exitcode"], { cwd: dir, env })).code).toBe(0);
+  });
+
   it("a rule change plans one in-place update with the rule diff; a Talos bump plans the image replacement", async () => {
     const cfg = join(dir, "cluster.config.ts");
     const original = readFileSync(cfg, "utf8");

@@ -12,7 +12,7 @@ import { monthlySnapshot } from "./cost.js";
 import { buildTalosSnapshot, type BuildDeps } from "./image-build.js";
 import { IMAGE_LABEL, imageLabels, schematicLabel, SYSTEM_IMAGE_LABELS } from "./image-labels.js";
 import { jsonInputs } from "./json-schema.js";
-import { isLabelValue, labelsInput, labelValue, selector, STACK_LABEL, userLabels } from "./labels.js";
+import { isLabelValue, labelsInput, labelValue, selector, STACK_LABEL } from "./labels.js";
 import { readManyByLabel } from "./read-many.js";
 
 const BUILD_SERVER: Record<"amd64" | "arm64", string> = { amd64: "cx23", arm64: "cax11" };
@@ -32,9 +32,18 @@ export const talosImageInputs = jsonInputs(
       location: z.string().min(1).default("nbg1"),
       /** Server type of the temporary build server; default cx23 (amd64) or cax11 (arm64). */
       buildServerType: z.string().min(1).exactOptional(),
-      labels: labelsInput.default({}),
+      /** Your own labels; hk adds os, talos-version, arch and caph-image-name (shown in the plan) and its ownership labels. */
+      labels: labelsInput.default({}).refine((l) => !Object.keys(l).some((k) => SYSTEM_IMAGE_LABELS.includes(k)), {
+        error: `the labels ${SYSTEM_IMAGE_LABELS.join(", ")} are set by hk`,
+      }),
     })
-    .transform((v) => ({ ...v, imageName: v.imageName ?? `talos-${v.arch}-${v.talosVersion}`, buildServerType: v.buildServerType ?? BUILD_SERVER[v.arch] })),
+    .transform((v) => {
+      const imageName = v.imageName ?? `talos-${v.arch}-${v.talosVersion}`;
+      // The labels CAPH and hk look the snapshot up by are part of what is declared, so a change
+      // to them behind hk's back shows in the plan and is put right in place.
+      const labels: Record<string, string> = { ...v.labels, [IMAGE_LABEL.os]: "talos", [IMAGE_LABEL.version]: v.talosVersion, [IMAGE_LABEL.arch]: v.arch, [IMAGE_LABEL.name]: imageName };
+      return { ...v, imageName, labels, buildServerType: v.buildServerType ?? BUILD_SERVER[v.arch] };
+    }),
 );
 export type TalosImageInputs = z.output<typeof talosImageInputs>;
 
@@ -53,20 +62,22 @@ function archOf(x: { architecture: "x86" | "arm" }): "amd64" | "arm64" {
   return x.architecture === "arm" ? "arm64" : "amd64";
 }
 
-/** What a snapshot says about itself, filling what it cannot say (location, extensions…) from `base`. */
+/**
+ * What a snapshot says about itself. What it was built from (version, schematic) cannot change
+ * after the build, so it comes from `base` (the record, or the wanted inputs when adopting after
+ * checking the labels); its labels can change, and are read as they are, except hk's ownership
+ * labels and the shortened schematic label, which hk puts back on any update.
+ */
 function observe(image: Image, base: TalosImageInputs, schematic: string): { inputs: TalosImageInputs; outputs: TalosImageOutputs } {
   const l = image.labels;
-  const label = l[IMAGE_LABEL.schematic];
-  const matches = label === undefined || schematic.startsWith(label);
   const inputs: TalosImageInputs = {
     ...base,
-    talosVersion: l[IMAGE_LABEL.version] ?? base.talosVersion,
     arch: archOf(image),
-    imageName: l[IMAGE_LABEL.name] ?? image.description,
-    labels: userLabels(l, SYSTEM_IMAGE_LABELS),
+    // CAPH finds the snapshot by this label alone: without it, the snapshot has no name for CAPH.
+    imageName: l[IMAGE_LABEL.name] ?? "",
+    labels: Object.fromEntries(Object.entries(l).filter(([k]) => !k.startsWith("hk/") && k !== IMAGE_LABEL.schematic)),
   };
-  if (!matches && label !== undefined) inputs.schematicId = label;
-  const outputs = { imageId: image.id, imageName: inputs.imageName, schematicId: matches ? schematic : (label ?? ""), sizeGb: image.image_size };
+  const outputs = { imageId: image.id, imageName: l[IMAGE_LABEL.name] ?? image.description, schematicId: schematic, sizeGb: image.image_size };
   return { inputs, outputs };
 }
 
@@ -169,9 +180,10 @@ export function talosImageType(deps: TalosImageDeps): ResourceType<TalosImageInp
         const others = (await sameName(c, desired)).filter((i) => i.id !== id && i.status !== "unavailable");
         if (others.length > 0) throw new AbortError(`snapshot ${others[0]?.id} already carries ${IMAGE_LABEL.name}=${desired.imageName}`, "delete it or choose another imageName");
       }
-      const keep = Object.fromEntries(Object.entries(image.labels).filter(([k]) => k.startsWith("hk/") || SYSTEM_IMAGE_LABELS.includes(k)));
+      const ownership = Object.fromEntries(Object.entries(image.labels).filter(([k]) => k.startsWith("hk/")));
       ctx.progress("updating description and labels");
-      const updated = await updateImage(c, id, { description: desired.imageName, labels: { ...desired.labels, ...keep, [IMAGE_LABEL.name]: desired.imageName } });
+      const labels = { ...desired.labels, [IMAGE_LABEL.schematic]: schematicLabel(current.outputs.schematicId), ...ownership };
+      const updated = await updateImage(c, id, { description: desired.imageName, labels });
       return { outputs: outputsOf(updated, current.outputs.schematicId) };
     },
 
