@@ -118,7 +118,9 @@ export async function runCreate(env: OpEnv, op: Op, ctx: StepContext): Promise<s
     if (ctx.signal.aborted && !(err instanceof CreateFailedError)) throw err;
     await env.store.endPending(pending, (s) => {
       if (err instanceof CreateFailedError) {
-        s.resources = s.resources.filter((r) => !(r.address === decl.address && (r.status === "tainted" || r.status === "dormant")));
+        // An earlier tainted object is still an object: it waits, deposed, for its delete.
+        for (const r of s.resources) if (r.address === decl.address && r.status === "tainted") r.status = "deposed";
+        s.resources = s.resources.filter((r) => !(r.address === decl.address && r.status === "dormant"));
         s.resources.push(record(decl, type, err.left.id, stored, err.left.outputs as JsonObject, "tainted", secretInputs));
       }
     });
@@ -126,9 +128,10 @@ export async function runCreate(env: OpEnv, op: Op, ctx: StepContext): Promise<s
   }
   const outputs = checkOutputs(type, decl.address, made.outputs);
   await env.store.endPending(pending, (s) => {
-    // The object the address stood for until now is the old half of a create-before-destroy.
-    for (const r of s.resources) if (r.address === decl.address && r.status === "created") r.status = "deposed";
-    s.resources = s.resources.filter((r) => !(r.address === decl.address && (r.status === "tainted" || r.status === "dormant")));
+    // Objects the address stood for until now (live or tainted) are the old half of a
+    // create-before-destroy: deposed, deleted by this run's delete step or planned next run.
+    for (const r of s.resources) if (r.address === decl.address && (r.status === "created" || r.status === "tainted")) r.status = "deposed";
+    s.resources = s.resources.filter((r) => !(r.address === decl.address && r.status === "dormant"));
     s.resources.push(record(decl, type, made.id, stored, outputs, "created", secretInputs));
   });
   return made.id;

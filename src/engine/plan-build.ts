@@ -148,11 +148,14 @@ async function planApplyEntries(req: PlanRequest, working: StateData, graph: Dep
     if (d.adopted) adopted.set(address, d.adopted);
   }
   for (const r of working.resources) {
-    if (decls.has(r.address) && r.status !== "deposed") continue;
+    // A tainted object beside the live one at its address (a create-before-destroy whose create
+    // failed half way) is not what the address stands for: it goes, like a deposed one.
+    const stray = r.status === "tainted" && decls.has(r.address) && findResource(working, r.address) !== r;
+    if (decls.has(r.address) && r.status !== "deposed" && !stray) continue;
     if (r.status === "dormant" || (scope && !scope.has(r.address))) continue;
-    const reason = r.status === "deposed" ? "deposed by a create-before-destroy replacement" : "removed from config";
+    const reason = r.status === "deposed" ? "deposed by a create-before-destroy replacement" : stray ? "tainted: left by a failed create" : "removed from config";
     const entry: PlanEntry = { address: r.address, type: r.type, action: "delete", reason, id: r.id ?? "", before: r.inputs, changes: [], dependencies: r.dependencies };
-    if (r.status === "deposed") entry.deposed = true;
+    if (r.status === "deposed" || stray) entry.deposed = true;
     if (r.lifecycle?.protect) entry.protect = true;
     entries.set(entryKey(entry), entry);
   }

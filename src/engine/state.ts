@@ -79,6 +79,16 @@ export function emptyState(lineage: string, stack: string, hkVersion: string): S
 }
 
 /** The object an address stands for now (never a deposed one). */
+/**
+ * The record an address stands for: its live object, else a tainted or dormant one. (A failed
+ * create-before-destroy can leave a tainted record next to the live one; the live one counts.)
+ */
 export function findResource(state: StateData, address: string): ResourceState | undefined {
-  return state.resources.find((r) => r.address === address && r.status !== "deposed");
+  let other: ResourceState | undefined;
+  for (const r of state.resources) {
+    if (r.address !== address || r.status === "deposed") continue;
+    if (r.status === "created") return r;
+    other ??= r;
+  }
+  return other;
 }

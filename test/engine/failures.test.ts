@@ -23,6 +23,38 @@ describe("failures", () => {
     expect(store.current.pending).toEqual([]);
   });
 
+  it("a create-before-destroy whose create left something: the leftover is deleted next run, never forgotten", async () => {
+    const h = harness();
+    const types = [fakeType(h.world, { type: "fake", replaceOn: ["kind"], createBeforeDestroy: true })];
+    await h.apply(stackOf([{ address: "fake.a", type: "fake", inputs: { kind: "x" } }]), types);
+    const [first] = Object.keys(h.world.read().objects);
+    const failed = await h.apply(stackOf([{ address: "fake.a", type: "fake", inputs: { kind: "y", fail: "create-leaving" } }]), types);
+    expect(failed.result.ok).toBe(false);
+    const left = Object.keys(h.world.read().objects).find((id) => id !== first);
+    expect(failed.store.current.resources.map((r) => [r.id, r.status])).toEqual([
+      [first, "created"],
+      [left, "tainted"],
+    ]);
+    const next = await h.plan(stackOf([{ address: "fake.a", type: "fake", inputs: { kind: "y" } }]), types);
+    expect(actions(next)).toEqual(["delete fake.a (deposed)", "replace fake.a"]);
+    expect(next.plan.entries.find((e) => e.deposed)).toMatchObject({ id: left, reason: "tainted: left by a failed create" });
+    const done = await h.apply(stackOf([{ address: "fake.a", type: "fake", inputs: { kind: "y" } }]), types);
+    expect(done.result.ok).toBe(true);
+    const objects = Object.keys(h.world.read().objects);
+    expect(objects).toHaveLength(1);
+    expect(done.store.current.resources.map((r) => [r.id, r.status])).toEqual([[objects[0], "created"]]);
+  });
+
+  it("a create-before-destroy replacing a tainted object deletes it after the new one is made", async () => {
+    const h = harness();
+    const types = [fakeType(h.world, { type: "fake", createBeforeDestroy: true })];
+    await h.apply(stackOf([{ address: "fake.a", type: "fake", inputs: { fail: "create-leaving" } }]), types);
+    const done = await h.apply(stackOf([{ address: "fake.a", type: "fake", inputs: {} }]), types);
+    expect(done.result.ok).toBe(true);
+    expect(Object.keys(h.world.read().objects)).toHaveLength(1);
+    expect(done.store.current.resources.map((r) => r.status)).toEqual(["created"]);
+  });
+
   it("a create that left something records it as tainted; the next plan replaces it", async () => {
     const h = harness();
     const types = [fakeType(h.world, { type: "fake" })];
