@@ -4,6 +4,15 @@
 import { Command, Option } from "commander";
 import { HK_VERSION } from "./version.js";
 
+// A reader that goes away (`hk plan | head`) is not hk's error: stop writing to it and carry on,
+// so a running apply still finishes and saves its state, instead of dying on EPIPE mid-step.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    stream.write = (() => true) as typeof stream.write;
+  });
+}
+
 const program = new Command("hk")
   .description("Plan, apply and destroy a self-managing Talos Kubernetes cluster on Hetzner Cloud")
   .version(HK_VERSION, "-v, --version")

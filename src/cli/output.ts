@@ -18,7 +18,8 @@ export interface Output {
 export async function createOutput(opts: GlobalOptions): Promise<Output> {
   const bus = new EventBus();
   const color = useColor(opts);
-  const tty = process.stdout.isTTY === true && !opts.json;
+  // --no-color (or NO_COLOR) means plain text: no colours and no live view's cursor movements either.
+  const tty = process.stdout.isTTY === true && !opts.json && color;
   if (opts.json) {
     const { jsonListener } = await import("../ui/json-lines.js");
     bus.on(jsonListener(process.stdout));

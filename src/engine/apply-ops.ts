@@ -73,14 +73,20 @@ function secretInputsOf(env: OpEnv, decl: ResourceDecl): string[] {
   return unionPaths(secretInputPaths(decl, outputSecrets(env.stack, env.registry, state)));
 }
 
-function record(decl: ResourceDecl, type: AnyResourceType, id: string, stored: JsonObject, outputs: JsonObject, status: ResourceState["status"], secretInputs: string[]): ResourceState {
-  const now = new Date().toISOString();
+/** The lifecycle options a record keeps (what destroy needs once the resource left the config). */
+export function recordedLifecycle(decl: ResourceDecl): ResourceState["lifecycle"] {
   const lifecycle: NonNullable<ResourceState["lifecycle"]> = {};
   if (decl.lifecycle?.protect) lifecycle.protect = true;
   if (decl.lifecycle?.temporary) lifecycle.temporary = true;
   if (decl.lifecycle?.createBeforeDestroy !== undefined) lifecycle.createBeforeDestroy = decl.lifecycle.createBeforeDestroy;
+  return Object.keys(lifecycle).length > 0 ? lifecycle : undefined;
+}
+
+function record(decl: ResourceDecl, type: AnyResourceType, id: string, stored: JsonObject, outputs: JsonObject, status: ResourceState["status"], secretInputs: string[]): ResourceState {
+  const now = new Date().toISOString();
+  const lifecycle = recordedLifecycle(decl);
   const r: ResourceState = { address: decl.address, type: type.type, id, status, inputs: stored, outputs, dependencies: declDependencies(decl), createdAt: now, updatedAt: now };
-  if (Object.keys(lifecycle).length > 0) r.lifecycle = lifecycle;
+  if (lifecycle) r.lifecycle = lifecycle;
   if (secretInputs.length > 0) r.secretInputs = secretInputs;
   return r;
 }

@@ -2,7 +2,7 @@
 // apply graph is walked in dependency order, in parallel where it allows; the state is written
 // after every step; outputs last.
 import { buildApplyGraph, type Op } from "./apply-graph.js";
-import { runAdopt, runCreate, runDelete, runUpdate, type OpEnv } from "./apply-ops.js";
+import { recordedLifecycle, runAdopt, runCreate, runDelete, runUpdate, type OpEnv } from "./apply-ops.js";
 import type { Stack } from "./declaration.js";
 import { CreateFailedError, errorMessage } from "./errors.js";
 import type { EventBus } from "./events.js";
@@ -154,7 +154,13 @@ async function recordOutputs(req: ApplyRequest): Promise<Record<string, unknown>
     else delete s.secretOutputs;
     for (const r of s.resources) {
       const d = declared.get(r.address);
-      if (d && r.status !== "deposed") r.dependencies = declDependencies(d);
+      if (!d || r.status === "deposed") continue;
+      // The config's word on dependencies and lifecycle (protect added or lifted) is recorded on
+      // every apply, for when the resource has left the config.
+      r.dependencies = declDependencies(d);
+      const lifecycle = recordedLifecycle(d);
+      if (lifecycle) r.lifecycle = lifecycle;
+      else delete r.lifecycle;
     }
     s.resources = s.resources.filter((r) => r.status !== "dormant" || (declared.has(r.address) && req.plan.mode === "apply"));
   });

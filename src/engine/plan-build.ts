@@ -76,7 +76,7 @@ export async function buildPlan(req: PlanRequest): Promise<PlanOutcome> {
     req.mode === "apply"
       ? await planApplyEntries(req, working, graph, adopted)
       : await planDestroyEntries(req, working, graph);
-  checkProtected(entries, req.mode);
+  checkProtected(entries, req.mode, req.stack);
   const costs = await planCosts(entries, req.registry, req.stack, !hadLive, req.bus);
   // Inputs fed from sensitive outputs: as the config feeds them now, and as the records say.
   const secrets = outputSecrets(req.stack, req.registry, working);
@@ -182,11 +182,18 @@ async function planApplyEntries(req: PlanRequest, working: StateData, graph: Dep
   return [...entries.values()];
 }
 
-function checkProtected(entries: readonly PlanEntry[], mode: string): void {
+function checkProtected(entries: readonly PlanEntry[], mode: string, stack: Stack): void {
   const blocked = entries.filter((e) => e.protect && (e.action === "delete" || e.action === "replace"));
   if (blocked.length === 0) return;
   const lines = blocked.map((e) => `${e.address} is protected (lifecycle.protect) and this ${mode} would ${e.action === "replace" ? "replace" : "delete"} it${e.reason ? ` (${e.reason})` : ""}`);
-  throw new AbortError(lines.join("\n"), "remove lifecycle.protect from the config first if you really mean it");
+  const declared = new Set(stack.resources.map((d) => d.address));
+  const gone = blocked.some((e) => !declared.has(e.address));
+  throw new AbortError(
+    lines.join("\n"),
+    gone
+      ? "it was protected when last applied: declare it again without lifecycle.protect and run hk apply, then remove it, if you really mean it"
+      : "remove lifecycle.protect from the config first if you really mean it",
+  );
 }
 
 /** A digest of everything the config asks for (secrets included, hashed): saved plans check it. */

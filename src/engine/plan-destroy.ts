@@ -17,7 +17,9 @@ export async function planDestroyEntries(req: PlanRequest, working: StateData, g
     if (scope && !scope.has(r.address)) continue;
     const entry: PlanEntry = { address: r.address, type: r.type, action: "delete", id: r.id, before: r.inputs, changes: [], dependencies: r.dependencies };
     if (r.status === "deposed") entry.deposed = true;
-    if (r.lifecycle?.protect || decls.get(r.address)?.lifecycle?.protect) entry.protect = true;
+    // The config decides for what it declares; the record for what has left it.
+    const decl = decls.get(r.address);
+    if (decl ? decl.lifecycle?.protect : r.lifecycle?.protect) entry.protect = true;
     if (r.lifecycle?.temporary) entry.temporary = true;
     entries.set(entryKey(entry), entry);
   }

@@ -85,6 +85,9 @@ describe("hk CLI", () => {
     const planFile = join(s.dir, "plan.json");
     expect((await hk(["plan", ...s.args, "--out", planFile], { cwd: s.dir, env: s.env })).code).toBe(0);
     expect(readFileSync(planFile, "utf8")).not.toContain("t0ps3cret");
+    // Flags that shape a plan cannot reshape a saved one.
+    const reshaped = await hk(["apply", planFile, ...s.args, "--target", "fake.a1", "--refresh=false"], { cwd: s.dir, env: s.env });
+    expect([reshaped.code, reshaped.stderr]).toEqual([1, `Error: --target, --refresh cannot change a saved plan: ${planFile} is applied exactly as it was made\n  pass them to hk plan --out instead\n`]);
     const first = await hk(["apply", planFile, ...s.args], { cwd: s.dir, env: s.env });
     expect(first.code).toBe(0);
     const again = await hk(["apply", planFile, ...s.args], { cwd: s.dir, env: s.env });
@@ -103,6 +106,19 @@ describe("hk CLI", () => {
     expect(show.stdout).not.toContain("t0ps3cret");
     const missing = await hk(["state", "show", "fake.zz", ...s.args], { cwd: s.dir, env: s.env });
     expect(missing.stderr).toContain("fake.zz: not in the state");
+  });
+
+  it("a reader that goes away early (hk … | head) ends nothing badly: the apply finishes, no stack trace", async () => {
+    const s = setup("50");
+    const run = startHk(["apply", ...s.args, "--auto-approve"], { cwd: s.dir, env: s.env });
+    // Like `head -1`: read the first line, then close the pipe.
+    await new Promise<void>((resolve) => run.child.stdout?.once("data", () => resolve()));
+    run.child.stdout?.destroy();
+    const r = await run.done;
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const state = JSON.parse(readFileSync(s.state, "utf8")) as { resources: unknown[]; pending: unknown[] };
+    expect([state.resources.length, state.pending.length]).toEqual([8, 0]);
   });
 
   it("hk output lists the outputs with secrets hidden, and prints one by name, secret or not", async () => {

@@ -49,6 +49,21 @@ describe("plan and apply lifecycle", () => {
     expect(actions(await h.plan(next, types))).toEqual([]);
   });
 
+  it("records protect as the config says on every apply: added later it holds, lifted it lets go", async () => {
+    const h = harness();
+    const types = [fakeType(h.world, { type: "fake" })];
+    const db = (protect: boolean) => ({ address: "fake.db", type: "fake", inputs: { value: 1 }, ...(protect ? { lifecycle: { protect: true } } : {}) });
+    await h.apply(stackOf([db(false)]), types);
+    // Protection added with no other change, then the resource leaves the config: still protected.
+    await h.apply(stackOf([db(true)]), types);
+    await expect(h.plan(stackOf([]), types)).rejects.toThrow(/fake\.db is protected .*removed from config/);
+    await expect(h.plan(stackOf([]), types)).rejects.toMatchObject({ next: expect.stringContaining("declare it again without lifecycle.protect") });
+    // Lifted in the config: destroy goes ahead, even before another apply records it.
+    await expect(h.plan(stackOf([db(false)]), types, { mode: "destroy" })).resolves.toBeDefined();
+    await h.apply(stackOf([db(false)]), types);
+    expect(actions(await h.plan(stackOf([]), types))).toEqual(["delete fake.db"]);
+  });
+
   it("create-before-destroy makes the new object first and deletes the old one after", async () => {
     const h = harness();
     const types = [fakeType(h.world, { type: "fake", replaceOn: ["kind"], createBeforeDestroy: true })];

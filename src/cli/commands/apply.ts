@@ -1,4 +1,5 @@
 // hk apply [FILE]: plan (or load a saved plan), confirm, apply.
+import { AbortError } from "../../engine/errors.js";
 import { configDigest } from "../../engine/plan-build.js";
 import { checkSavedPlan, loadPlan } from "../../engine/plan-file.js";
 import { applyRecoveries, recoverPending } from "../../engine/recover.js";
@@ -28,6 +29,9 @@ export default async function apply(planFile: string | undefined, opts: Options)
 
 /** A saved plan was approved when it was made: apply exactly it, if nothing moved since. */
 async function applySaved(file: string, opts: Options, out: Awaited<ReturnType<typeof createOutput>>, controller: AbortController): Promise<number> {
+  // The saved plan fixed its targets, replacements and refresh when it was made.
+  const shaping = [opts.target.length > 0 && "--target", (opts.replace?.length ?? 0) > 0 && "--replace", opts.refresh !== "true" && "--refresh"].filter(Boolean);
+  if (shaping.length > 0) throw new AbortError(`${shaping.join(", ")} cannot change a saved plan: ${file} is applied exactly as it was made`, "pass them to hk plan --out instead");
   const plan = await loadPlan(file);
   const session = await openSession(opts, `hk apply ${file}`);
   try {
