@@ -76,7 +76,9 @@ common(state.command("show").description("show one resource in the state (secret
   run(() => import("./commands/state-show.js")),
 );
 
-common(program.command("unlock").description("remove a state lock left by an hk that is gone").argument("<lock-id>"), { lock: false }).action(
+common(program.command("unlock").description("remove a state lock left by an hk that is gone").argument("<lock-id>"), { lock: false })
+  .option("--force", "remove it even when its holder is still running on this host", false)
+  .action(
   run(() => import("./commands/unlock.js")),
 );
 

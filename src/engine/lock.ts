@@ -153,8 +153,11 @@ export async function acquireLock(path: string, opts: { command: string; timeout
   }
 }
 
-/** `hk unlock ID`: remove the lock if it has that ID. */
-export async function forceUnlock(path: string, id: string): Promise<LockInfo> {
+/**
+ * `hk unlock ID`: remove the lock if it has that ID. A holder on this host that is still running
+ * keeps it unless `force`: two hk writing one state is what the lock is there to prevent.
+ */
+export async function forceUnlock(path: string, id: string, force = false): Promise<LockInfo> {
   const holder = await readLock(path);
   if (!holder) throw new AbortError(`${path}: there is no lock to remove`);
   if (holder === "unreadable") {
@@ -162,6 +165,12 @@ export async function forceUnlock(path: string, id: string): Promise<LockInfo> {
     return { id, pid: -1, host: "?", command: "?", startedAt: "?" };
   }
   if (holder.id !== id) throw new AbortError(`${path}: the lock has ID ${holder.id}, not ${id}`, `check the ID: held by ${describeHolder(holder)}`);
+  if (!force && holder.host === hostname() && holderAlive(holder)) {
+    throw new AbortError(
+      `${path}: the lock is held by ${describeHolder(holder)}, which is still running; removing it would let two hk write this state at once`,
+      `wait for it, or stop it (kill -INT ${holder.pid}); hk unlock --force ${id} removes the lock anyway`,
+    );
+  }
   await unlink(path);
   return holder;
 }

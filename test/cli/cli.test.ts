@@ -158,6 +158,12 @@ describe("hk CLI", () => {
     expect(second.stderr).toContain(`hk unlock ${holder.id}`);
     const wrong = await hk(["unlock", "not-it", ...s.args], { cwd: s.dir, env: s.env });
     expect(wrong.stderr).toContain(`the lock has ID ${holder.id}, not not-it`);
+    // Its holder is still running here: unlocking would make two writers.
+    const live = await hk(["unlock", holder.id, ...s.args], { cwd: s.dir, env: s.env });
+    expect(live.code).toBe(1);
+    expect(live.stderr).toContain("which is still running; removing it would let two hk write this state at once");
+    expect(live.stderr).toContain(`hk unlock --force ${holder.id}`);
+    expect(existsSync(`${s.state}.lock`)).toBe(true);
     expect((await first.done).code).toBe(0);
     expect(existsSync(`${s.state}.lock`)).toBe(false);
   });

@@ -3,8 +3,8 @@ import { describeHolder, forceUnlock } from "../../engine/lock.js";
 import { statePaths } from "../../engine/state-file.js";
 import { paths, type GlobalOptions } from "../options.js";
 
-export default async function unlock(id: string, opts: GlobalOptions): Promise<number> {
-  const holder = await forceUnlock(statePaths(paths(opts).state).lock, id);
+export default async function unlock(id: string, opts: GlobalOptions & { force?: boolean }): Promise<number> {
+  const holder = await forceUnlock(statePaths(paths(opts).state).lock, id, opts.force === true);
   process.stdout.write(`Removed the lock held by ${describeHolder(holder)}.\n`);
   return 0;
 }
