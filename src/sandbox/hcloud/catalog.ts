@@ -41,6 +41,16 @@ export function locationByName(name: string): LocationDef | undefined {
   return LOCATIONS.find((l) => l.name === name);
 }
 
+/** A location by ID or name, as "ID or name" request fields give it. */
+export function findLocation(ref: number | string): LocationDef | undefined {
+  return LOCATIONS.find((l) => (typeof ref === "number" ? l.id === ref : l.name === ref));
+}
+
+/** A datacenter by ID or name (the legacy `datacenter` request field). */
+export function findDatacenter(ref: number | string): DatacenterDef | undefined {
+  return DATACENTERS.find((d) => (typeof ref === "number" ? d.id === ref : d.name === ref));
+}
+
 export function datacenterOf(location: string): DatacenterDef {
   const dc = DATACENTERS.find((d) => d.location === location);
   if (!dc) throw new Error(`no datacenter in ${location}`);

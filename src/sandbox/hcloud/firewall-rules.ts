@@ -16,7 +16,9 @@ function validCidr(text: string): boolean {
   return parseCidr(text) !== undefined;
 }
 
+/** "80", "1024-5000", or "any" (all ports: the spec's pattern-less string allows it, Hetzner's Terraform provider documents it). */
 function validPort(port: string): boolean {
+  if (port === "any") return true;
   const m = /^(\d+)(?:-(\d+))?$/.exec(port);
   if (!m) return false;
   const lo = Number(m[1]);
@@ -43,7 +45,7 @@ export function parseRules(value: unknown): FirewallRule[] {
     if (!PROTOCOLS.includes(protocol as (typeof PROTOCOLS)[number])) throw invalidInput({ [`rules[${i}].protocol`]: ["is invalid"] });
     const proto = protocol as FirewallRule["protocol"];
     const port = r.port === undefined || r.port === null || r.port === "" ? null : String(r.port);
-    if ((proto === "tcp" || proto === "udp") && (port === null || !validPort(port))) throw invalidInput({ [`rules[${i}].port`]: ["is required for tcp and udp: a port or a range like 1024-5000"] });
+    if ((proto === "tcp" || proto === "udp") && (port === null || !validPort(port))) throw invalidInput({ [`rules[${i}].port`]: ["is required for tcp and udp: a port, a range like 1024-5000, or any"] });
     if (proto !== "tcp" && proto !== "udp" && port !== null) throw invalidInput({ [`rules[${i}].port`]: ["is only allowed for tcp and udp"] });
     const source = direction === "in" ? ipList(r, "source_ips", `rules[${i}].source_ips`) : [];
     const dest = direction === "out" ? ipList(r, "destination_ips", `rules[${i}].destination_ips`) : [];

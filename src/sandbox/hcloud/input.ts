@@ -50,6 +50,34 @@ export function idOrName(value: unknown, field: string): number | string {
   throw invalidInput({ [field]: ["must be an ID or a name"] });
 }
 
+/** Optional "ID or name" field: undefined when absent or null. */
+export function optIdOrName(body: Body, field: string): number | string | undefined {
+  const v = body[field];
+  return v === undefined || v === null ? undefined : idOrName(v, field);
+}
+
+/** An ID field: an integer, or the same as a string of digits (python-hcloud sends some IDs as strings). */
+export function optId(body: Body, field: string): number | undefined {
+  const v = body[field];
+  if (v === undefined || v === null) return undefined;
+  const n = typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v;
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 1) throw invalidInput({ [field]: ["must be an ID"] });
+  return n;
+}
+
+export function reqId(body: Body, field: string): number {
+  const v = optId(body, field);
+  if (v === undefined) throw invalidInput({ [field]: ["is required"] });
+  return v;
+}
+
+/** Fields of which at most one may be given: 422 invalid_input naming all that were. */
+export function exclusive(body: Body, fields: string[]): void {
+  const given = fields.filter((f) => body[f] !== undefined && body[f] !== null);
+  if (given.length < 2) return;
+  throw invalidInput(Object.fromEntries(given.map((f) => [f, [`is mutually exclusive with ${given.filter((g) => g !== f).join(", ")}`]])));
+}
+
 export function optArray(body: Body, field: string): unknown[] | undefined {
   const v = body[field];
   if (v === undefined || v === null) return undefined;

@@ -1,5 +1,5 @@
 // List endpoints: `name` and `label_selector` filters, repeatable `sort=field[:asc|:desc]`,
-// `page`/`per_page` (default 25, max 50) with meta.pagination and a Link header.
+// `page`/`per_page` (default 25, at most 50: larger values are clamped) with meta.pagination and a Link header.
 import { invalidInput } from "./errors.js";
 import { matches, parseSelector, type Labels } from "./labels.js";
 import type { Ctx, Reply } from "./router.js";
@@ -27,12 +27,13 @@ export function filterCommon<T>(ctx: Ctx, items: readonly T[], opts: Pick<ListOp
   return out;
 }
 
-function intParam(ctx: Ctx, key: string, fallback: number, min: number, max: number): number {
+/** A positive integer query parameter; above `max` it is clamped to `max` (the spec gives 50 as a ceiling, not a schema maximum). */
+function intParam(ctx: Ctx, key: string, fallback: number, max: number): number {
   const raw = ctx.query.get(key);
   if (raw === null || raw === "") return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw invalidInput({ [key]: [`must be an integer between ${min} and ${max}`] });
-  return n;
+  if (!Number.isInteger(n) || n < 1) throw invalidInput({ [key]: ["must be a positive integer"] });
+  return Math.min(n, max);
 }
 
 function sortItems<T>(ctx: Ctx, items: T[], keys: Record<string, SortKey<T>> | undefined, id: SortKey<T>): T[] {
@@ -60,8 +61,8 @@ function compare(a: string | number, b: string | number): number {
 }
 
 export function listReply<T extends { id: number }>(ctx: Ctx, key: string, items: T[], opts: ListOptions<T>): Reply {
-  const perPage = intParam(ctx, "per_page", 25, 1, opts.maxPerPage ?? 50);
-  const page = intParam(ctx, "page", 1, 1, Number.MAX_SAFE_INTEGER);
+  const perPage = intParam(ctx, "per_page", 25, opts.maxPerPage ?? 50);
+  const page = intParam(ctx, "page", 1, Number.MAX_SAFE_INTEGER);
   const sorted = sortItems(ctx, items, opts.sort, (i) => i.id);
   const total = sorted.length;
   const lastPage = Math.max(1, Math.ceil(total / perPage));

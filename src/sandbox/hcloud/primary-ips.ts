@@ -1,8 +1,9 @@
 // Primary IPs: created with each server (auto_delete) or on their own; hk's destroy sweep finds
 // leftovers by label. Deleting one requires it to be unassigned (the rule in force after 1 May 2026).
-import { locationByName } from "./catalog.js";
+import { findDatacenter, findLocation, locationByName } from "./catalog.js";
 import { invalidInput, notFound, opError, protectedFrom, uniqueness } from "./errors.js";
-import { optBool, optInt, optString, pathId, resourceName } from "./input.js";
+import { exclusive, optBool, optId, optIdOrName, optString, pathId, resourceName } from "./input.js";
+import { renderDatacenter } from "./render-server.js";
 import { publicIpv4, publicIpv6 } from "./ip.js";
 import { parseLabels } from "./labels.js";
 import { filterCommon, listReply } from "./list.js";
@@ -38,6 +39,8 @@ function render(ip: PrimaryIpRec): Record<string, unknown> {
     created: ip.created,
     blocked: false,
     location: loc,
+    // Legacy: this spec edition removed it, the Debian clients read it (python's .datacenter, the CLI's describe).
+    datacenter: renderDatacenter(ip.location),
     ip: ip.ip,
     dns_ptr: ip.type === "ipv4" ? [{ ip: ip.ip, dns_ptr: `static.${ip.ip.split(".").reverse().join(".")}.clients.your-server.de` }] : [],
     protection: ip.protection,
@@ -53,18 +56,28 @@ function create(ctx: Ctx) {
   const name = resourceName(ctx.body) ?? "";
   const type = optString(ctx.body, "type");
   if (type !== "ipv4" && type !== "ipv6") throw invalidInput({ type: ["must be ipv4 or ipv6"] });
-  const assignee = optInt(ctx.body, "assignee_id");
-  const where = optString(ctx.body, "location") ?? optString(ctx.body, "datacenter")?.split("-")[0];
+  // `location` excludes `assignee_id` and `datacenter` (the spec's request description). python 1.18.2
+  // always sends `datacenter` (an ID once looked up), with `assignee_id` too: the assignee's location wins.
+  exclusive(ctx.body, ["location", "assignee_id"]);
+  exclusive(ctx.body, ["location", "datacenter"]);
+  const assignee = optId(ctx.body, "assignee_id");
   const server = assignee === undefined ? undefined : p.data.servers.find((s) => s.id === assignee);
   if (assignee !== undefined && !server) throw invalidInput({ assignee_id: ["server not found"] });
-  const location = server?.location ?? where;
-  if (!location || !locationByName(location)) throw invalidInput({ location: ["location or assignee_id is required"] });
+  const locRef = optIdOrName(ctx.body, "location");
+  const dcRef = optIdOrName(ctx.body, "datacenter");
+  const loc = locRef === undefined ? undefined : findLocation(locRef);
+  const dc = dcRef === undefined ? undefined : findDatacenter(dcRef);
+  if (locRef !== undefined && !loc) throw invalidInput({ location: ["location not found"] });
+  if (dcRef !== undefined && !dc) throw invalidInput({ datacenter: ["datacenter not found"] });
+  const location = server?.location ?? loc?.name ?? dc?.location;
+  if (!location) throw invalidInput({ location: ["location or assignee_id is required"] });
   if (p.data.primaryIps.some((ip) => ip.name === name)) throw uniqueness("name");
   const labels = parseLabels(ctx.body.labels) ?? {};
-  const rec = newPrimaryIp(p, type, location, null, optBool(ctx.body, "auto_delete") ?? false, name);
+  const autoDelete = optBool(ctx.body, "auto_delete") ?? false;
+  if (server && (type === "ipv4" ? server.ipv4 : server.ipv6) !== null) throw opError(422, `server_has_${type}`, `the server already has an ${type} address`);
+  const rec = newPrimaryIp(p, type, location, null, autoDelete, name);
   rec.labels = labels;
   if (server) {
-    if ((type === "ipv4" ? server.ipv4 : server.ipv6) !== null) throw opError(422, "primary_ip_assigned", "the server already has a primary IP of this type");
     rec.assignee = server.id;
     if (type === "ipv4") server.ipv4 = rec.id;
     else server.ipv6 = rec.id;

@@ -2,7 +2,7 @@
 // do not lock the load balancer (the CLI fires them back to back without waiting).
 import { invalidInput, opError } from "./errors.js";
 import { loadBalancer } from "./finders.js";
-import { optBool, optString, pathId, reqInt } from "./input.js";
+import { idOrName, optBool, optString, pathId, reqId, reqInt } from "./input.js";
 import { parseService, parseTarget, sameTarget } from "./lb-parts.js";
 import { allocatePrivateIp, network } from "./network-attach.js";
 import type { Project } from "./project.js";
@@ -64,14 +64,14 @@ const changeAlgorithm = lbAction("change_algorithm", (_p, lb, b) => {
 });
 
 const attachToNetwork = lbAction("attach_to_network", (p, lb, b) => {
-  const n = network(p, reqInt(b, "network"));
+  const n = network(p, reqId(b, "network"));
   if (lb.privateNet.some((x) => x.network === n.id)) throw opError(422, "load_balancer_already_attached", `load balancer ${lb.id} is already attached to network ${n.id}`);
   lb.privateNet.push({ network: n.id, ip: allocatePrivateIp(p, n, lb.location, { ip: optString(b, "ip"), ipRange: optString(b, "ip_range") }) });
   return [{ id: n.id, type: "network" }];
 });
 
 const detachFromNetwork = lbAction("detach_from_network", (p, lb, b) => {
-  const n = network(p, reqInt(b, "network"));
+  const n = network(p, reqId(b, "network"));
   if (!lb.privateNet.some((x) => x.network === n.id)) throw opError(422, "load_balancer_not_attached_to_network", `load balancer ${lb.id} is not attached to network ${n.id}`);
   lb.privateNet = lb.privateNet.filter((x) => x.network !== n.id);
   return [{ id: n.id, type: "network" }];
@@ -88,8 +88,9 @@ const publicInterface = (enabled: boolean) =>
   });
 
 const changeType = lbAction("change_load_balancer_type", (_p, lb, b) => {
-  const name = optString(b, "load_balancer_type");
-  const t = LB_TYPES.find((x) => x.name === name);
+  if (b.load_balancer_type === undefined || b.load_balancer_type === null) throw invalidInput({ load_balancer_type: ["is required"] });
+  const ref = idOrName(b.load_balancer_type, "load_balancer_type");
+  const t = LB_TYPES.find((x) => (typeof ref === "number" ? x.id === ref : x.name === ref));
   if (!t) throw invalidInput({ load_balancer_type: ["load balancer type not found"] });
   if (lb.targets.length > t.maxTargets || lb.services.length > t.maxServices) throw invalidInput({ load_balancer_type: ["too small for the current services or targets"] });
   lb.type = t.name;

@@ -3,7 +3,7 @@
 import { LOCATIONS, locationByName } from "./catalog.js";
 import { invalidInput, opError, protectedFrom, uniqueness } from "./errors.js";
 import { loadBalancer } from "./finders.js";
-import { idOrName, optArray, optBool, optInt, optObject, optString, pathId, resourceName } from "./input.js";
+import { idOrName, optArray, optBool, optId, optObject, optString, pathId, resourceName } from "./input.js";
 import { publicIpv4, publicIpv6 } from "./ip.js";
 import { parseLabels } from "./labels.js";
 import { parseService, parseTarget, renderParts, sameTarget } from "./lb-parts.js";
@@ -74,7 +74,8 @@ function create(ctx: Ctx): Reply {
   const algorithm = (optObject(b, "algorithm")?.type ?? "round_robin") as string;
   if (algorithm !== "round_robin" && algorithm !== "least_connections") throw invalidInput({ "algorithm.type": ["is invalid"] });
   if (p.data.loadBalancers.some((x) => x.name === name)) throw uniqueness("name", "load balancer name is already used");
-  const n = optInt(b, "network") === undefined ? undefined : network(p, optInt(b, "network") ?? 0);
+  const networkId = optId(b, "network");
+  const n = networkId === undefined ? undefined : network(p, networkId);
   const counter = p.data.nextIp++;
   const lb: LoadBalancerRec = {
     id: 0,

@@ -2,7 +2,7 @@
 // actions change status when they finish, and a boot with rescue enabled lands in the rescue system.
 import { invalidInput, opError } from "./errors.js";
 import { placementGroup, server } from "./finders.js";
-import { idOrName, optArray, optBool, optString, pathId, reqInt } from "./input.js";
+import { idOrName, optArray, optBool, optString, pathId, reqId } from "./input.js";
 import { allocatePrivateIp, macFor, network } from "./network-attach.js";
 import type { Project } from "./project.js";
 import { serversInPlacementGroup } from "./resolve.js";
@@ -50,7 +50,7 @@ function enableRescue(ctx: Ctx): Reply {
 function attachToNetwork(ctx: Ctx): Reply {
   const p = ctx.project;
   const s = lockedServer(ctx);
-  const n = network(p, reqInt(ctx.body, "network"));
+  const n = network(p, reqId(ctx.body, "network"));
   if (s.privateNet.some((x) => x.network === n.id)) throw opError(422, "server_already_attached", `server ${s.id} is already attached to network ${n.id}`);
   const ip = allocatePrivateIp(p, n, s.location, { ip: optString(ctx.body, "ip"), ipRange: optString(ctx.body, "ip_range") });
   const aliasIps = (optArray(ctx.body, "alias_ips") ?? []).map(String);
@@ -61,7 +61,7 @@ function attachToNetwork(ctx: Ctx): Reply {
 function detachFromNetwork(ctx: Ctx): Reply {
   const p = ctx.project;
   const s = lockedServer(ctx);
-  const n = network(p, reqInt(ctx.body, "network"));
+  const n = network(p, reqId(ctx.body, "network"));
   if (!s.privateNet.some((x) => x.network === n.id)) throw opError(422, "server_not_attached", `server ${s.id} is not attached to network ${n.id}`);
   s.privateNet = s.privateNet.filter((x) => x.network !== n.id);
   return act(p, s, "detach_from_network", [], [{ id: n.id, type: "network" }]);
@@ -70,7 +70,7 @@ function detachFromNetwork(ctx: Ctx): Reply {
 function addToPlacementGroup(ctx: Ctx): Reply {
   const p = ctx.project;
   const s = lockedServer(ctx);
-  const g = placementGroup(p, reqInt(ctx.body, "placement_group"));
+  const g = placementGroup(p, reqId(ctx.body, "placement_group"));
   if (s.status !== "off") throw opError(422, "server_not_stopped", "the action requires a stopped server");
   if (s.placementGroup !== null) throw opError(422, "already_in_placement_group", `server ${s.id} is already in a placement group`);
   if (serversInPlacementGroup(p, g.id).length >= SPREAD_GROUP_MAX) throw opError(422, "placement_error", "the placement group is full");

@@ -3,7 +3,7 @@
 import { LOCATIONS } from "./catalog.js";
 import { invalidInput, opError, protectedFrom, uniqueness } from "./errors.js";
 import { server, volume } from "./finders.js";
-import { idOrName, optInt, optString, pathId, reqInt, resourceName } from "./input.js";
+import { idOrName, optId, optInt, optString, pathId, reqId, resourceName } from "./input.js";
 import { parseLabels } from "./labels.js";
 import { filterCommon, listReply } from "./list.js";
 import type { Ctx, Reply, Route } from "./router.js";
@@ -31,7 +31,7 @@ function create(ctx: Ctx): Reply {
   const name = resourceName(b) ?? "";
   const size = optInt(b, "size", { min: 10, max: 10240 });
   if (size === undefined) throw invalidInput({ size: ["is required (10-10240 GB)"] });
-  const serverId = optInt(b, "server");
+  const serverId = optId(b, "server");
   const s = serverId === undefined ? undefined : server(p, serverId);
   const locRef = b.location === undefined || b.location === null ? undefined : idOrName(b.location, "location");
   const loc = s ? s.location : LOCATIONS.find((l) => (typeof locRef === "number" ? l.id === locRef : l.name === locRef))?.name;
@@ -71,7 +71,7 @@ function attach(ctx: Ctx, on: boolean): Reply {
   const p = ctx.project;
   const v = volume(p, pathId(ctx, "volume"));
   if (on) {
-    const s = server(p, reqInt(ctx.body, "server"));
+    const s = server(p, reqId(ctx.body, "server"));
     if (v.server !== null) throw opError(422, "volume_already_attached", `volume ${v.id} is already attached`);
     if (s.location !== v.location) throw invalidInput({ server: ["server is in another location"] });
     v.server = s.id;

@@ -1,9 +1,9 @@
 // POST /servers: resolves every "ID or name" reference, allocates public and private addresses,
 // joins firewalls and the placement group, and starts create_server (+ start_server when starting).
-import { DATACENTERS, LOCATIONS } from "./catalog.js";
+import { findDatacenter, findLocation } from "./catalog.js";
 import { invalidInput, opError, uniqueness } from "./errors.js";
 import { resolveImage } from "./images.js";
-import { hostname, idOrName, optArray, optBool, optInt, optObject, optString } from "./input.js";
+import { exclusive, hostname, idOrName, optArray, optBool, optId, optIdOrName, optObject, optString } from "./input.js";
 import { parseLabels } from "./labels.js";
 import { allocatePrivateIp, macFor } from "./network-attach.js";
 import { newPrimaryIp, primaryIp } from "./primary-ips.js";
@@ -24,15 +24,17 @@ function serverType(ref: number | string): ServerTypeDef {
 }
 
 function pickLocation(body: Record<string, unknown>, type: ServerTypeDef): string {
-  if (body.location !== undefined && body.location !== null) {
-    const ref = idOrName(body.location, "location");
-    const found = LOCATIONS.find((l) => (typeof ref === "number" ? l.id === ref : l.name === ref));
+  // This spec edition dropped `datacenter`; the Debian clients still send it. The API takes one or the other.
+  exclusive(body, ["location", "datacenter"]);
+  const locRef = optIdOrName(body, "location");
+  if (locRef !== undefined) {
+    const found = findLocation(locRef);
     if (!found) throw invalidInput({ location: ["location not found"] });
     return found.name;
   }
-  if (body.datacenter !== undefined && body.datacenter !== null) {
-    const ref = idOrName(body.datacenter, "datacenter");
-    const dc = DATACENTERS.find((d) => (typeof ref === "number" ? d.id === ref : d.name === ref));
+  const dcRef = optIdOrName(body, "datacenter");
+  if (dcRef !== undefined) {
+    const dc = findDatacenter(dcRef);
     if (!dc) throw invalidInput({ datacenter: ["datacenter not found"] });
     return dc.location;
   }
@@ -62,7 +64,7 @@ export function createServer(ctx: Ctx): Reply {
   const userData = optString(b, "user_data", { max: 32 * 1024 }) ?? null;
   const start = optBool(b, "start_after_create") ?? true;
   const keys = sshKeyIds(p, b);
-  const groupId = optInt(b, "placement_group") ?? null;
+  const groupId = optId(b, "placement_group") ?? null;
   const networkIds = (optArray(b, "networks") ?? []).map((v) => Number(idOrName(v, "networks")));
   const firewallIds = (optArray(b, "firewalls") ?? []).map((f) => {
     const id = typeof f === "object" && f !== null ? (f as { firewall?: unknown }).firewall : undefined;
@@ -73,8 +75,8 @@ export function createServer(ctx: Ctx): Reply {
   const publicNet = optObject(b, "public_net") ?? {};
   const enableV4 = optBool(publicNet, "enable_ipv4") ?? true;
   const enableV6 = optBool(publicNet, "enable_ipv6") ?? true;
-  const wantV4 = optInt(publicNet, "ipv4");
-  const wantV6 = optInt(publicNet, "ipv6");
+  const wantV4 = optId(publicNet, "ipv4");
+  const wantV6 = optId(publicNet, "ipv6");
 
   if (p.data.servers.some((s) => s.name === name)) throw uniqueness("name", "server name is already used");
   const networks = networkIds.map((id) => {

@@ -22,6 +22,17 @@ describe("OpenApiCheck", () => {
     expect(check.problems({ method: "GET", path: "/servers/1", status: 404, contentType: json, body: JSON.stringify({ code: "not_found" }) })).not.toEqual([]);
   });
 
+  it("takes a primary IP's legacy datacenter only when it is a valid Datacenter, and nothing else extra", () => {
+    const loc = { id: 1, name: "fsn1", description: "d", country: "DE", city: "c", latitude: 1, longitude: 2, network_zone: "eu-central" };
+    const ip = { id: 1, name: "p", labels: {}, created: "2026-01-01T00:00:00Z", blocked: false, location: loc, ip: "203.0.113.1", dns_ptr: [], protection: { delete: false }, type: "ipv4", auto_delete: false, assignee_type: "server", assignee_id: null };
+    const dc = { id: 4, name: "fsn1-dc14", description: "d", location: loc, server_types: { supported: [1], available: [1], available_for_migration: [1] } };
+    const answer = (primary_ip: unknown) => check.problems({ method: "GET", path: "/primary_ips/1", status: 200, contentType: json, body: JSON.stringify({ primary_ip }) });
+    expect(answer(ip)).toEqual([]);
+    expect(answer({ ...ip, datacenter: dc })).toEqual([]);
+    expect(answer({ ...ip, datacenter: { id: 4 } })).not.toEqual([]);
+    expect(answer({ ...ip, extra: 1 })).not.toEqual([]);
+  });
+
   it("requires 204 answers to have no body and no JSON content type", () => {
     expect(check.problems({ method: "DELETE", path: "/ssh_keys/1", status: 204, contentType: undefined, body: "" })).toEqual([]);
     expect(check.problems({ method: "DELETE", path: "/ssh_keys/1", status: 204, contentType: json, body: "" })).toHaveLength(1);

@@ -68,7 +68,35 @@ export class OpenApiCheck {
       validate = this.ajv.compile(schema as object);
       this.compiled.set(id, validate);
     }
-    if (validate(JSON.parse(x.body))) return [];
-    return (validate.errors ?? []).map((e) => `${where}: ${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`);
+    const body: unknown = JSON.parse(x.body);
+    const legacy = x.status < 300 ? this.legacyDatacenters(op, body, where) : [];
+    if (validate(body)) return legacy;
+    return [...legacy, ...(validate.errors ?? []).map((e) => `${where}: ${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`)];
+  }
+
+  /**
+   * Primary IPs keep the legacy `datacenter` object the Debian clients read (python's `.datacenter`, the
+   * CLI's describe). This spec edition removed it and forbids extra keys there, so it is checked against
+   * the Datacenter schema instead, then taken out (in place) before the primary IP schema sees the body.
+   */
+  private legacyDatacenters(op: string, body: unknown, where: string): string[] {
+    if (!op.includes(" /primary_ips") || typeof body !== "object" || body === null) return [];
+    const b = body as { primary_ip?: Record<string, unknown>; primary_ips?: Record<string, unknown>[] };
+    const items = [...(b.primary_ip ? [b.primary_ip] : []), ...(Array.isArray(b.primary_ips) ? b.primary_ips : [])];
+    const schema = this.subset.responses["GET /datacenters/{id}"]?.["200"];
+    let validate = this.compiled.get("legacy datacenter");
+    if (!validate && schema) {
+      validate = this.ajv.compile(schema as object);
+      this.compiled.set("legacy datacenter", validate);
+    }
+    const problems: string[] = [];
+    for (const item of items) {
+      if (!("datacenter" in item)) continue;
+      if (validate && !validate({ datacenter: item.datacenter })) {
+        problems.push(...(validate.errors ?? []).map((e) => `${where}: legacy ${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`));
+      }
+      delete item.datacenter;
+    }
+    return problems;
   }
 }
