@@ -1,15 +1,15 @@
 // The cluster config users write in cluster.config.ts, with the defaults of the seed's working
 // cluster (seed 001). Every field has a message a user can act on.
 import { z } from "zod";
+import { ipv4Contains, ipv4Overlap, parseCidr } from "../lib/cidr.js";
 
-const ipv4Cidr = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
 const cidr = (what: string) =>
-  z.string({ error: `expected ${what} as a CIDR string` }).regex(ipv4Cidr, { error: `expected ${what} as a CIDR like 10.0.0.0/16` });
-/** Addresses firewall rules let in: IPv4 or IPv6. */
-const anyCidr = (what: string) =>
   z
     .string({ error: `expected ${what} as a CIDR string` })
-    .regex(/^((\d{1,3}\.){3}\d{1,3}\/\d{1,2}|[0-9A-Fa-f:]+:[0-9A-Fa-f:]*\/\d{1,3})$/, { error: `expected ${what} as a CIDR like 203.0.113.0/24 or 2001:db8::/32` });
+    .refine((v) => parseCidr(v)?.family === 4, { error: `expected ${what} as an IPv4 CIDR like 10.0.0.0/16` });
+/** Addresses firewall rules let in: IPv4 or IPv6. */
+const anyCidr = (what: string) =>
+  z.string({ error: `expected ${what} as a CIDR string` }).refine((v) => parseCidr(v) !== undefined, { error: `expected ${what} as a CIDR like 203.0.113.0/24 or 2001:db8::/32` });
 const version = (example: string) => z.string({ error: `expected a version like ${example}` }).regex(/^v\d+\.\d+\.\d+$/, { error: `expected a version like ${example}` });
 const count = z.number({ error: "expected a number ≥ 1" }).int({ error: "expected a whole number ≥ 1" }).min(1, { error: "expected a number ≥ 1" });
 const name = z
@@ -70,6 +70,14 @@ export const clusterConfigSchema = z.strictObject({
       controlPlaneSubnet: cidr("the control-plane subnet").default("10.10.64.0/25"),
       pods: cidr("the pod network").default("10.10.128.0/17"),
       services: cidr("the service network").default("10.10.96.0/20"),
+    })
+    .superRefine((n, ctx) => {
+      const [net, cp, pods, services] = [n.cidr, n.controlPlaneSubnet, n.pods, n.services].map(parseCidr);
+      if (!net || !cp || !pods || !services) return;
+      if (!ipv4Contains(net, cp)) ctx.addIssue({ code: "custom", path: ["controlPlaneSubnet"], message: `expected a subnet of the network ${n.cidr}` });
+      if (ipv4Overlap(pods, services)) ctx.addIssue({ code: "custom", path: ["services"], message: `overlaps the pod network ${n.pods}` });
+      if (ipv4Overlap(cp, pods)) ctx.addIssue({ code: "custom", path: ["pods"], message: `overlaps the control-plane subnet ${n.controlPlaneSubnet}` });
+      if (ipv4Overlap(cp, services)) ctx.addIssue({ code: "custom", path: ["services"], message: `overlaps the control-plane subnet ${n.controlPlaneSubnet}` });
     })
     .prefault({}),
   firewall: z
