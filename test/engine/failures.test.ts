@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { CreateFailedError } from "../../src/engine/errors.js";
 import { ref } from "../../src/engine/values.js";
 import { fakeType } from "../support/fake-type.js";
 import { actions, harness, stackOf } from "../support/engine-harness.js";
@@ -21,6 +22,36 @@ describe("failures", () => {
     expect(skipped.sort()).toEqual(["fake.child: create fake.bad failed", "fake.grandchild: create fake.bad failed"]);
     expect(store.current.resources.map((r) => r.address)).toEqual(["fake.other"]);
     expect(store.current.pending).toEqual([]);
+  });
+
+  it("recognises a CreateFailedError from another copy of hk (a plugin's own import) by its brand", async () => {
+    // What `import { CreateFailedError } from "hkctl"` gives a type loaded from elsewhere: same
+    // shape and brand, different class.
+    class ForeignCreateFailed extends Error {
+      readonly [Symbol.for("hkctl.error-kind")] = "CreateFailedError";
+      constructor(
+        message: string,
+        readonly left: { id: string; outputs: Record<string, unknown> },
+      ) {
+        super(message);
+      }
+    }
+    const h = harness();
+    const base = fakeType(h.world, { type: "fake" });
+    const types = [
+      fakeType(h.world, {
+        type: "fake",
+        async create(ctx, inputs, owner) {
+          const made = await base.create(ctx, { ...inputs }, owner);
+          throw new ForeignCreateFailed("half way", { id: made.id, outputs: made.outputs });
+        },
+      }),
+    ];
+    const { result, store } = await h.apply(stackOf([{ address: "fake.a", type: "fake", inputs: {} }]), types);
+    expect(result.ok).toBe(false);
+    expect(store.current.resources).toMatchObject([{ address: "fake.a", status: "tainted" }]);
+    expect(new ForeignCreateFailed("x", { id: "1", outputs: {} })).toBeInstanceOf(CreateFailedError);
+    expect(new Error("x")).not.toBeInstanceOf(CreateFailedError);
   });
 
   it("a create-before-destroy whose create left something: the leftover is deleted next run, never forgotten", async () => {
