@@ -43,7 +43,8 @@ function collect(value: string, previous: string[]): string[] {
 const run = (load: () => Promise<{ default: (...args: never[]) => Promise<number> }>) =>
   async (...args: unknown[]) => {
     const { runCommand } = await import("./run-command.js");
-    process.exitCode = await runCommand(async () => (await load()).default(...(args as never[])));
+    const json = (args.at(-1) as Command).opts().json === true;
+    process.exitCode = await runCommand(async () => (await load()).default(...(args as never[])), { json });
   };
 
 planning(common(program.command("plan").description("show what apply would change")))

@@ -2,11 +2,14 @@
 // what to do next), never a stack trace; hk's own bugs say so.
 import { AbortError, BugError, CreateFailedError, ExternalError } from "../engine/errors.js";
 
-export async function runCommand(fn: () => Promise<number>): Promise<number> {
+export async function runCommand(fn: () => Promise<number>, opts: { json?: boolean } = {}): Promise<number> {
   try {
     return await fn();
   } catch (err) {
-    process.stderr.write(describe(err));
+    const text = describe(err);
+    process.stderr.write(text);
+    // With --json the stream ends with the error too, so a consumer reading only stdout knows why.
+    if (opts.json) process.stdout.write(JSON.stringify({ type: "diagnostic", time: new Date().toISOString(), severity: "error", message: text.trimEnd() }) + "\n");
     return 1;
   }
 }

@@ -36,4 +36,13 @@ describe("confirm", () => {
   it("declines when input ends without an answer", async () => {
     expect(await prompt(null).result).toBe(false);
   });
+
+  it("declines on a SIGINT sent to the process (kill -INT), and stops listening for it after", async () => {
+    const before = process.listenerCount("SIGINT");
+    const p = prompt("");
+    expect(process.listenerCount("SIGINT")).toBe(before + 1);
+    process.emit("SIGINT");
+    expect(await p.result).toBe(false);
+    expect(process.listenerCount("SIGINT")).toBe(before);
+  });
 });

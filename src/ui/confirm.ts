@@ -13,7 +13,12 @@ export function confirm(question: string, io: PromptIo): Promise<boolean> {
   const rl = createInterface({ input: io.stdin, output: io.stdout });
   return new Promise<boolean>((resolve) => {
     let answered = false;
+    // Ctrl-C typed at the prompt reaches readline; a SIGINT sent from elsewhere (kill -INT)
+    // reaches the process: both decline, so the caller releases the lock and exits cleanly.
+    const onSignal = () => rl.close();
+    process.once("SIGINT", onSignal);
     rl.on("close", () => {
+      process.off("SIGINT", onSignal);
       if (!answered) io.stdout.write("\n");
       resolve(false);
     });

@@ -78,6 +78,10 @@ describe("hk CLI", () => {
     for (const t of ["refresh-start", "plan", "apply-start", "step-start", "step-done", "apply-done"]) expect(types).toContain(t);
     expect(events.find((e) => e.type === "plan")?.plan?.summary).toEqual({ add: 8, change: 0, destroy: 0 });
     expect(r.stdout).not.toContain("t0ps3cret");
+    // A refusal ends the stream with an error diagnostic, not silence.
+    const bad = await hk(["plan", ...s.args, "--json", "--target", "fake.nope"], { cwd: s.dir, env: s.env });
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout.trim().split("\n").at(-1) ?? "{}")).toMatchObject({ type: "diagnostic", severity: "error", message: "Error: --target fake.nope: no such resource in the config" });
   });
 
   it("a saved plan applies exactly, and is refused once the state moved on", async () => {

@@ -28,12 +28,12 @@ describe("failures", () => {
     // What `import { CreateFailedError } from "hkctl"` gives a type loaded from elsewhere: same
     // shape and brand, different class.
     class ForeignCreateFailed extends Error {
-      readonly [Symbol.for("hkctl.error-kind")] = "CreateFailedError";
       constructor(
         message: string,
         readonly left: { id: string; outputs: Record<string, unknown> },
       ) {
         super(message);
+        (this as unknown as Record<symbol, unknown>)[Symbol.for("hkctl.error-kind")] = "CreateFailedError";
       }
     }
     const h = harness();
