@@ -18,7 +18,7 @@ import { declaredIndex, outputSecrets, secretInputPaths, unionPaths } from "./se
 import type { Observed, Registry } from "./resource.js";
 import { findResource, type StateData } from "./state.js";
 import { stepContext } from "./step-context.js";
-import { canonicalJson, getPath, unknown, type JsonObject } from "./values.js";
+import { canonicalJson, collectRefs, getPath, unknown, type JsonObject } from "./values.js";
 
 export interface PlanRequest {
   mode: "apply" | "destroy";
@@ -53,6 +53,8 @@ export function checkStack(stack: Stack, registry: Registry, targets: readonly s
     if (seen.has(d.address)) problems.push(`${d.address}: declared twice`);
     seen.add(d.address);
   }
+  for (const [name, value] of Object.entries(stack.outputs ?? {}))
+    for (const r of collectRefs(value)) if (!seen.has(r.$ref)) problems.push(`outputs.${name}: refers to ${r.$ref}, which the config does not declare`);
   for (const [flag, list] of [["--target", targets], ["--replace", replace]] as const)
     for (const a of list) if (!seen.has(a)) problems.push(`${flag} ${a}: no such resource in the config`);
   if (problems.length > 0) throw new AbortError(problems.join("\n"));

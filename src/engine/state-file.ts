@@ -49,7 +49,27 @@ export function parseState(text: string, path: string): StateData {
   }
   const parsed = stateSchema.safeParse(raw);
   if (!parsed.success) throw new AbortError(`${path}: not a valid hk state file: ${formatIssues(parsed.error.issues)}; the file is left untouched`);
-  return parsed.data as StateData;
+  const state = parsed.data as StateData;
+  const twice = duplicateRecords(state);
+  if (twice.length > 0) throw new AbortError(`${path}: not a valid hk state file: ${twice.join("; ")}; the file is left untouched`, "restore it from its .backup file or repair it by hand");
+  return state;
+}
+
+/**
+ * Records that cannot stand together: an address stands for one live object (deposed and
+ * tainted ones may sit beside it), and one object belongs to one record.
+ */
+function duplicateRecords(state: StateData): string[] {
+  const out: string[] = [];
+  const live = new Map<string, number>();
+  const ids = new Map<string, number>();
+  for (const r of state.resources) {
+    if (r.status === "created" || r.status === "dormant") live.set(r.address, (live.get(r.address) ?? 0) + 1);
+    if (r.id !== null) ids.set(`${r.type} ${r.id}`, (ids.get(`${r.type} ${r.id}`) ?? 0) + 1);
+  }
+  for (const [address, n] of live) if (n > 1) out.push(`${address} is recorded ${n} times`);
+  for (const [key, n] of ids) if (n > 1) out.push(`${key.replace(" ", " object ")} is recorded ${n} times`);
+  return out;
 }
 
 /** The state with its secrets joined back in, or undefined when there is no state file yet. */

@@ -25,6 +25,9 @@ describe("graph features", () => {
     await expect(
       h.plan(stackOf([{ address: "fake.a", type: "fake", inputs: {} }, { address: "fake.a", type: "fake", inputs: {} }]), types),
     ).rejects.toThrow("fake.a: declared twice");
+    await expect(h.plan(stackOf([{ address: "fake.a", type: "fake", inputs: {} }], { x: ref("fake.q", "id") }), types)).rejects.toThrow(
+      "outputs.x: refers to fake.q, which the config does not declare",
+    );
   });
 
   it("reports invalid inputs with the address and path", async () => {

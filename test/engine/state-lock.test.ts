@@ -14,6 +14,20 @@ describe("state file", () => {
     ["truncated", '{"format": 1, "serial": 3, "lin', /not valid JSON .*left untouched/],
     ["newer format", JSON.stringify({ format: 2, serial: 1 }), /written by a newer hk \(state format 2; this hk reads format 1\)/],
     ["wrong shape", JSON.stringify({ format: 1, serial: "x", lineage: "l", stack: "s", hkVersion: "v", resources: [], outputs: {}, pending: [] }), /serial: /],
+    [
+      "duplicated record",
+      JSON.stringify({
+        format: 1,
+        serial: 1,
+        lineage: "l",
+        stack: "s",
+        hkVersion: "v",
+        resources: [0, 1].map(() => ({ address: "fake.a", type: "fake", id: "7", status: "created", inputs: {}, outputs: {}, dependencies: [] })),
+        outputs: {},
+        pending: [],
+      }),
+      /fake\.a is recorded 2 times; fake object 7 is recorded 2 times; the file is left untouched/,
+    ],
   ];
   for (const [name, text, message] of broken) {
     it(`refuses a ${name} file and leaves it untouched`, async () => {
