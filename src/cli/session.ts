@@ -5,6 +5,7 @@ import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { loadConfig, type LoadedConfig } from "../config/load.js";
 import type { Stack } from "../engine/declaration.js";
+import { AbortError } from "../engine/errors.js";
 import { acquireLock, type Lock } from "../engine/lock.js";
 import { registry as makeRegistry, type Registry } from "../engine/resource.js";
 import { statePaths, type StatePaths } from "../engine/state-file.js";
@@ -48,7 +49,9 @@ export async function openSession(opts: GlobalOptions, command: string, lock = t
   const sp = statePaths(where.state);
   let held: Lock | undefined;
   if (lock) {
-    await mkdir(dirname(sp.state), { recursive: true, mode: 0o700 });
+    await mkdir(dirname(sp.state), { recursive: true, mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
+      throw new AbortError(`${sp.state}: cannot create the state's folder ${dirname(sp.state)} (${err.code ?? err.message})`, "pass --state PATH in a folder you can write to");
+    });
     held = await acquireLock(sp.lock, { command, timeoutMs: parseDuration("--lock-timeout", opts.lockTimeout ?? "0s") });
   }
   let target: Target | undefined;

@@ -28,8 +28,11 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
   try {
     loaded = await jiti.import(path, { default: true });
   } catch (err) {
-    const first = String((err as Error).message ?? err).split("\n")[0];
-    throw new AbortError(`${path}: cannot load the config: ${first}`);
+    const message = String((err as Error).message ?? err);
+    const first = (message.split("\n")[0] ?? "").trim();
+    // jiti puts where a syntax error is on a line of its own: `  /path/cluster.config.ts:2:28`.
+    const at = /:(\d+):(\d+)\s*$/m.exec(message.split("\n").slice(1).join("\n"));
+    throw new AbortError(`${path}${at ? `:${at[1]}:${at[2]}` : ""}: cannot load the config: ${first}`);
   }
   if (isStackModule(loaded)) return { kind: "stack", path, module: loaded };
   if (typeof loaded !== "object" || loaded === null) {

@@ -46,11 +46,17 @@ describe("hk CLI", () => {
     writeFileSync(join(dir, "broken.ts"), "export default {{{");
     const broken = await hk(["plan", "-c", "broken.ts"], { cwd: dir });
     expect(broken.code).toBe(1);
-    expect(broken.stderr).toMatch(/broken\.ts: cannot load the config: /);
+    expect(broken.stderr).toMatch(/broken\.ts:1:\d+: cannot load the config: ParseError/);
   });
 
   it("rejects bad flag values with the flag named", async () => {
     const s = setup();
+    const noFolder = await hk(["plan", ...s.args, "--out", join(s.dir, "nope", "p.json")], { cwd: s.dir, env: s.env });
+    expect([noFolder.code, noFolder.stdout]).toEqual([1, ""]);
+    expect(noFolder.stderr).toContain(`--out ${join(s.dir, "nope", "p.json")}: the folder ${join(s.dir, "nope")} does not exist`);
+    writeFileSync(join(s.dir, "afile"), "");
+    const stateUnderFile = await hk(["plan", "-c", chain, "--state", join(s.dir, "afile", "s.json")], { cwd: s.dir, env: s.env });
+    expect(stateUnderFile.stderr).toContain(`cannot create the state's folder ${join(s.dir, "afile")} (EEXIST)`);
     expect((await hk(["plan", ...s.args, "--parallelism", "zero"], { cwd: s.dir, env: s.env })).stderr).toContain("--parallelism zero: expected a whole number from 1 to 1000");
     expect((await hk(["plan", ...s.args, "--lock-timeout", "soon"], { cwd: s.dir, env: s.env })).stderr).toContain("--lock-timeout soon: expected a duration like 30s, 5m or 1h");
     expect((await hk(["plan", ...s.args, "--refresh", "maybe"], { cwd: s.dir, env: s.env })).code).toBe(1);
