@@ -51,6 +51,17 @@ function selectorsOf(fw: Firewall): string[] {
   return fw.applied_to.flatMap((a) => (a.type === "label_selector" && a.label_selector ? [a.label_selector.selector] : []));
 }
 
+/**
+ * Read from the firewall, never declared (the config's schema drops it): what it is applied to
+ * besides label selectors, e.g. a server someone added with `hcloud firewall apply-to-resource`.
+ * hk applies the firewall by selector only, so an entry here is drift, removed by the next apply.
+ */
+const EXTRA = "alsoAppliedTo";
+
+function directServers(fw: Firewall): number[] {
+  return fw.applied_to.flatMap((a) => (a.type === "server" && a.server ? [a.server.id] : []));
+}
+
 function observe(fw: Firewall, known: { inputs?: Partial<FirewallInputs>; outputs?: Partial<FirewallOutputs> }): { inputs: FirewallInputs; outputs: FirewallOutputs } {
   const selectors = selectorsOf(fw);
   const defaulted = known.inputs !== undefined && known.inputs.applyToLabelSelector === undefined;
@@ -62,6 +73,8 @@ function observe(fw: Firewall, known: { inputs?: Partial<FirewallInputs>; output
     if (selectors.length === 1) inputs.applyToLabelSelector = labelSelector;
     else if (selectors.length > 1) inputs.applyToLabelSelector = selectors.join(" | ");
   }
+  const direct = directServers(fw);
+  if (direct.length > 0) Object.assign(inputs, { [EXTRA]: direct.map((id) => `server ${id}`) });
   return { inputs, outputs: { firewallId: fw.id, name: fw.name, labelSelector } };
 }
 
@@ -148,6 +161,12 @@ export function firewallType(deps: FirewallDeps): ResourceType<FirewallInputs, F
       }
       const stale = applied.filter((s) => s !== wanted);
       if (stale.length > 0) await idempotent(async () => c.waitActions(await removeFirewallFrom(c, id, stale.map(bySelector))), ["firewall_resource_not_found"]);
+      const direct = directServers(fw);
+      if (direct.length > 0) {
+        ctx.progress(`removing it from ${direct.length} server${direct.length === 1 ? "" : "s"} it was applied to directly (${direct.join(", ")})`);
+        const from = direct.map((s): ApplyTo => ({ type: "server", server: { id: s } }));
+        await idempotent(async () => c.waitActions(await removeFirewallFrom(c, id, from)), ["firewall_resource_not_found"]);
+      }
       return { outputs: { firewallId: id, name: desired.name, labelSelector: wanted } };
     },
 

@@ -1,17 +1,45 @@
 // A resource type hk never creates, only sweeps on destroy: objects of one kind labelled for the
 // stack (CAPH's caph-cluster-<stack>=owned or hk's hk/stack=<stack>) that are not in hk's state.
 // Nothing without one of those labels is ever listed, so nothing unlabelled is touched.
+//
+// An object with Hetzner's delete protection is kept, and so is what it is tied to (the volume
+// attached to a protected server, the network it is on…): the sweep says so, with the command
+// that lifts the protection, instead of failing on it. Each found object also names the objects
+// it must be deleted after (a volume after the server it is attached to), so one failure holds
+// back only what really depends on it.
 import { z } from "zod";
-import { BugError } from "../../engine/errors.js";
+import { AbortError, BugError } from "../../engine/errors.js";
 import type { Cost, Discovered, ReadResult, ResourceType, StepContext } from "../../engine/resource.js";
 import type { JsonObject } from "../../engine/values.js";
 import type { HcloudClient } from "../../providers/hcloud/index.js";
 import { labelledFor, stackSelectors } from "./labels.js";
+import { getKind, KINDS, listKind } from "./sweep-api.js";
+
+/** A discovered object this one is tied to and must be deleted after. */
+export interface Tie {
+  type: "hcloud_server" | "hcloud_load_balancer";
+  id: number;
+  /** How the plan says it: "attached to" (server prot). */
+  how: string;
+}
+
+/**
+ * What the sweep finds, beyond the engine's Discovered: `keep` (not to be deleted, and why) and
+ * `after` (discovered objects, by type and id, that must be deleted before this one; more precise
+ * than the type's deleteAfter). The engine does not read these yet (see leftovers.ts); `keep` is
+ * also in the inputs as `kept`, so the plan shows it, and delete leaves a kept object alone.
+ */
+export interface Swept extends Discovered {
+  keep?: string;
+  after?: { type: string; id: string }[];
+}
 
 export interface LeftoverSpec<T extends { id: number; name: string; labels: Record<string, string> }> {
   type: string;
   /** What the plan calls one object: "server", "load balancer". */
   noun: string;
+  /** The `hcloud` CLI's command for the kind, when it has delete protection: "server", "primary-ip". */
+  cli?: string;
   list(c: HcloudClient, labelSelector: string): Promise<T[]>;
   get(c: HcloudClient, id: number): Promise<T | undefined>;
   /** Delete one object, waiting for it to be gone (detaching it first where the API needs that). */
@@ -20,14 +48,68 @@ export interface LeftoverSpec<T extends { id: number; name: string; labels: Reco
   describe(obj: T): JsonObject;
   /** More objects that belong to the stack although they carry neither label (e.g. the CCM's load balancers). */
   more?(c: HcloudClient, stack: string): Promise<T[]>;
+  /** Whether the object has Hetzner's delete protection. */
+  isProtected?(obj: T): boolean;
+  /** The servers and load balancers the object is tied to, which go before it. */
+  ties?(obj: T): Tie[];
   cost?(client: HcloudClient, inputs: JsonObject): Promise<Cost | undefined>;
   deleteAfter?: string[];
 }
 
 const anyObject = z.record(z.string(), z.json()) as z.ZodType<JsonObject>;
 
+const HOLDER_NOUN: Record<Tie["type"], { noun: string; cli: string }> = {
+  hcloud_server: { noun: "server", cli: "server" },
+  hcloud_load_balancer: { noun: "load balancer", cli: "load-balancer" },
+};
+
+/** Why a protected object is kept, with the command that lifts the protection. */
+export function protectedReason(noun: string, cli: string, ref: string): string {
+  return `delete protection is on, so hk leaves this ${noun}; to delete it, run \`hcloud ${cli} disable-protection ${ref} delete\` and destroy again`;
+}
+
+function heldReason(tie: Tie, holder: string): string {
+  const h = HOLDER_NOUN[tie.type];
+  return `${tie.how} ${h.noun} ${holder}, which has delete protection, so hk leaves this too; to delete both, run \`hcloud ${h.cli} disable-protection ${holder} delete\` and destroy again`;
+}
+
+/** Servers and load balancers looked up once per discover: the stack's by label, others one by one. */
+function holderLookup(c: HcloudClient, stack: string) {
+  const cache = new Map<string, Promise<{ name: string; protected: boolean } | undefined>>();
+  const listed = new Map<Tie["type"], Promise<Map<number, { name: string; protected: boolean }>>>();
+  const kindOf = (t: Tie["type"]) => (t === "hcloud_server" ? KINDS.server : KINDS.loadBalancer);
+  const stackOnes = (t: Tie["type"]) => {
+    let p = listed.get(t);
+    if (!p) {
+      p = (async () => {
+        const m = new Map<number, { name: string; protected: boolean }>();
+        for (const sel of stackSelectors(stack))
+          for (const o of await listKind<{ id: number; name: string; protection?: { delete: boolean } | undefined }>(c, kindOf(t), sel)) m.set(o.id, { name: o.name, protected: o.protection?.delete === true });
+        return m;
+      })();
+      listed.set(t, p);
+    }
+    return p;
+  };
+  return (tie: Tie) => {
+    const key = `${tie.type}/${tie.id}`;
+    let p = cache.get(key);
+    if (!p) {
+      p = (async () => {
+        const known = (await stackOnes(tie.type)).get(tie.id);
+        if (known) return known;
+        const o = await getKind<{ id: number; name: string; protection?: { delete: boolean } | undefined }>(c, kindOf(tie.type), tie.id);
+        return o ? { name: o.name, protected: o.protection?.delete === true } : undefined;
+      })();
+      cache.set(key, p);
+    }
+    return p;
+  };
+}
+
 export function leftoverType<T extends { id: number; name: string; labels: Record<string, string> }>(client: HcloudClient, spec: LeftoverSpec<T>): ResourceType {
   const api = (ctx: StepContext) => client.withSignal(ctx.signal);
+  const selfProtected = (o: T) => spec.isProtected?.(o) === true;
   const type: ResourceType = {
     type: spec.type,
     inputs: anyObject,
@@ -47,25 +129,55 @@ export function leftoverType<T extends { id: number; name: string; labels: Recor
     },
 
     async delete(ctx, current) {
+      const kept = current.inputs["kept"];
+      if (typeof kept === "string") {
+        // The plan said it stays: it stays, even if the protection was lifted since.
+        ctx.progress(`kept: ${kept}`);
+        ctx.log(`${spec.noun} ${current.id} kept: ${kept}`);
+        return;
+      }
       const c = api(ctx);
       const obj = await spec.get(c, Number(current.id));
       if (!obj) return;
+      if (selfProtected(obj)) {
+        throw new AbortError(`${spec.noun} ${obj.name} (${obj.id}) got delete protection after the plan was made`, `run \`hcloud ${spec.cli ?? spec.type} disable-protection ${obj.name} delete\` to delete it, or leave it; then destroy again`);
+      }
       ctx.progress(`deleting ${spec.noun} ${obj.name} (${obj.id})`);
       await spec.remove(c, obj, ctx);
     },
 
-    async discover(ctx, stack): Promise<Discovered[]> {
+    async discover(ctx, stack): Promise<Swept[]> {
       const c = api(ctx);
       const found = new Map<number, T>();
       for (const sel of stackSelectors(stack)) for (const o of await spec.list(c, sel)) if (labelledFor(o.labels, stack)) found.set(o.id, o);
       for (const o of (await spec.more?.(c, stack)) ?? []) found.set(o.id, o);
-      return [...found.values()]
-        .sort((a, b) => a.id - b.id)
-        .map((o) => ({ id: String(o.id), name: o.name.replace(/[^A-Za-z0-9_-]/g, "_") || String(o.id), inputs: spec.describe(o), outputs: { id: o.id } }));
+      const holder = holderLookup(c, stack);
+      const out: Swept[] = [];
+      for (const o of [...found.values()].sort((a, b) => a.id - b.id)) {
+        const ties = spec.ties?.(o) ?? [];
+        let keep: string | undefined;
+        if (selfProtected(o)) keep = protectedReason(spec.noun, spec.cli ?? spec.type, o.name);
+        else {
+          for (const t of ties) {
+            const h = await holder(t);
+            if (h?.protected) {
+              keep = heldReason(t, h.name);
+              break;
+            }
+          }
+        }
+        const inputs = spec.describe(o);
+        const swept: Swept = { id: String(o.id), name: o.name.replace(/[^A-Za-z0-9_-]/g, "_") || String(o.id), inputs: keep === undefined ? inputs : { ...inputs, kept: keep }, outputs: { id: o.id } };
+        if (keep !== undefined) swept.keep = keep;
+        if (spec.ties) swept.after = ties.map((t) => ({ type: t.type, id: String(t.id) }));
+        out.push(swept);
+      }
+      return out;
     },
   };
   const cost = spec.cost;
-  if (cost) type.cost = (inputs) => cost(client, inputs);
+  // A kept object saves nothing.
+  if (cost) type.cost = async (inputs) => (typeof inputs["kept"] === "string" ? undefined : cost(client, inputs));
   if (spec.deleteAfter) return { ...type, deleteAfter: spec.deleteAfter };
   return type;
 }

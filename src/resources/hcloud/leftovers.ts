@@ -1,6 +1,12 @@
 // The leftover types of the destroy sweep: servers and load balancers first (CAPH's servers, its
 // API load balancer, the load balancers the Hetzner CCM made for Services), then what they were
 // attached to (networks, placement groups, volumes, primary IPs) and hk's temporary SSH keys.
+//
+// Each found object names the servers and load balancers it is tied to, as the API tells them
+// (`after`): a volume goes after the server it is attached to, a primary IP after the server it
+// is assigned to, a network after the servers and load balancers on it, a placement group after
+// its servers. The engine orders leftovers by type (deleteAfter) until it reads `after`; then
+// deleteAfter can go, and a failed server delete holds back only what is tied to that server.
 import type { ResourceType } from "../../engine/resource.js";
 import {
   deleteLoadBalancer,
@@ -11,38 +17,32 @@ import {
   deleteSshKey,
   deleteVolume,
   detachVolume,
-  getLoadBalancer,
-  getNetwork,
   getPlacementGroup,
-  getPrimaryIp,
-  getServer,
   getSshKey,
-  getVolume,
-  listLoadBalancers,
   listNetworks,
   listPlacementGroups,
-  listPrimaryIps,
   listServers,
   listSshKeys,
-  listVolumes,
   primaryIpLocation,
   unassignPrimaryIp,
   type HcloudClient,
-  type LoadBalancer,
 } from "../../providers/hcloud/index.js";
 import { monthlyLoadBalancer, monthlyPrimaryIp, monthlyServer, monthlyVolume } from "./cost.js";
-import { leftoverType } from "./leftover-type.js";
+import { leftoverType, type Tie } from "./leftover-type.js";
 import { labelledFor, stackSelectors } from "./labels.js";
+import { getKind, KINDS, listKind, type SweptLoadBalancer } from "./sweep-api.js";
 
 /** The label the Hetzner CCM puts on the load balancers it creates for Services. */
 export const CCM_SERVICE_LABEL = "hcloud-ccm/service-uid";
 const AFTER_MACHINES = ["hcloud_server", "hcloud_load_balancer"];
 
+const tie = (type: Tie["type"], ids: readonly number[], how: string): Tie[] => ids.map((id) => ({ type, id, how }));
+
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 
 /** CCM load balancers are labelled by Service, not by cluster: they belong to the stack when on its network or in front of its servers. */
-async function ccmLoadBalancers(c: HcloudClient, stack: string): Promise<LoadBalancer[]> {
-  const ccm = await listLoadBalancers(c, { labelSelector: CCM_SERVICE_LABEL });
+async function ccmLoadBalancers(c: HcloudClient, stack: string): Promise<SweptLoadBalancer[]> {
+  const ccm = await listKind(c, KINDS.loadBalancer, CCM_SERVICE_LABEL);
   if (ccm.length === 0) return [];
   const networks = new Set<number>();
   const servers = new Set<number>();
@@ -62,8 +62,10 @@ export function leftoverTypes(client: HcloudClient): ResourceType[] {
     leftoverType(client, {
       type: "hcloud_server",
       noun: "server",
-      list: (c, sel) => listServers(c, { labelSelector: sel }),
-      get: getServer,
+      cli: "server",
+      list: (c, sel) => listKind(c, KINDS.server, sel),
+      get: (c, id) => getKind(c, KINDS.server, id),
+      isProtected: (s) => s.protection?.delete === true,
       remove: (c, s) => deleteServer(c, s.id),
       describe: (s) => ({ name: s.name, serverType: s.server_type.name, location: s.location?.name ?? "", labels: s.labels }),
       cost: (c, i) => monthlyServer(c, str(i["serverType"]), str(i["location"])),
@@ -71,8 +73,10 @@ export function leftoverTypes(client: HcloudClient): ResourceType[] {
     leftoverType(client, {
       type: "hcloud_load_balancer",
       noun: "load balancer",
-      list: (c, sel) => listLoadBalancers(c, { labelSelector: sel }),
-      get: getLoadBalancer,
+      cli: "load-balancer",
+      list: (c, sel) => listKind(c, KINDS.loadBalancer, sel),
+      get: (c, id) => getKind(c, KINDS.loadBalancer, id),
+      isProtected: (lb) => lb.protection?.delete === true,
       more: ccmLoadBalancers,
       remove: (c, lb) => deleteLoadBalancer(c, lb.id),
       describe: (lb) => ({ name: lb.name, loadBalancerType: lb.load_balancer_type.name, location: lb.location.name, labels: lb.labels }),
@@ -81,8 +85,11 @@ export function leftoverTypes(client: HcloudClient): ResourceType[] {
     leftoverType(client, {
       type: "hcloud_network",
       noun: "network",
-      list: (c, sel) => listNetworks(c, { labelSelector: sel }),
-      get: getNetwork,
+      cli: "network",
+      list: (c, sel) => listKind(c, KINDS.network, sel),
+      get: (c, id) => getKind(c, KINDS.network, id),
+      isProtected: (n) => n.protection?.delete === true,
+      ties: (n) => [...tie("hcloud_server", n.servers, "used by"), ...tie("hcloud_load_balancer", n.load_balancers ?? [], "used by")],
       remove: (c, n) => deleteNetwork(c, n.id),
       describe: (n) => ({ name: n.name, ipRange: n.ip_range, labels: n.labels }),
       deleteAfter: AFTER_MACHINES,
@@ -92,6 +99,7 @@ export function leftoverTypes(client: HcloudClient): ResourceType[] {
       noun: "placement group",
       list: (c, sel) => listPlacementGroups(c, { labelSelector: sel }),
       get: getPlacementGroup,
+      ties: (g) => tie("hcloud_server", g.servers, "holding"),
       remove: (c, g) => deletePlacementGroup(c, g.id),
       describe: (g) => ({ name: g.name, placementType: g.type, labels: g.labels }),
       deleteAfter: AFTER_MACHINES,
@@ -99,8 +107,11 @@ export function leftoverTypes(client: HcloudClient): ResourceType[] {
     leftoverType(client, {
       type: "hcloud_volume",
       noun: "volume",
-      list: (c, sel) => listVolumes(c, { labelSelector: sel }),
-      get: getVolume,
+      cli: "volume",
+      list: (c, sel) => listKind(c, KINDS.volume, sel),
+      get: (c, id) => getKind(c, KINDS.volume, id),
+      isProtected: (v) => v.protection?.delete === true,
+      ties: (v) => tie("hcloud_server", v.server === null ? [] : [v.server], "attached to"),
       remove: async (c, v, ctx) => {
         if (v.server !== null) {
           ctx.progress(`detaching volume ${v.name} from server ${v.server}`);
@@ -115,8 +126,11 @@ export function leftoverTypes(client: HcloudClient): ResourceType[] {
     leftoverType(client, {
       type: "hcloud_primary_ip",
       noun: "primary IP",
-      list: (c, sel) => listPrimaryIps(c, { labelSelector: sel }),
-      get: getPrimaryIp,
+      cli: "primary-ip",
+      list: (c, sel) => listKind(c, KINDS.primaryIp, sel),
+      get: (c, id) => getKind(c, KINDS.primaryIp, id),
+      isProtected: (ip) => ip.protection?.delete === true,
+      ties: (ip) => tie("hcloud_server", ip.assignee_id === null ? [] : [ip.assignee_id], "assigned to"),
       remove: async (c, ip, ctx) => {
         if (ip.assignee_id !== null) {
           ctx.progress(`unassigning ${ip.ip} from server ${ip.assignee_id}`);
@@ -133,6 +147,8 @@ export function leftoverTypes(client: HcloudClient): ResourceType[] {
       noun: "SSH key",
       list: (c, sel) => listSshKeys(c, { labelSelector: sel }),
       get: getSshKey,
+      // Servers do not keep a reference to the key they were made with.
+      ties: () => [],
       remove: (c, k) => deleteSshKey(c, k.id),
       describe: (k) => ({ name: k.name, fingerprint: k.fingerprint, labels: k.labels }),
       deleteAfter: AFTER_MACHINES,

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { diffValues } from "../../engine/diff.js";
 import { AbortError, ExternalError } from "../../engine/errors.js";
+import type { JsonObject } from "../../engine/values.js";
 import type { Discovered, Observed, Owner, ReadResult, ResourceType, StepContext } from "../../engine/resource.js";
 import { deleteImage, getImage, listImages, serverType, updateImage, type HcloudClient, type Image } from "../../providers/hcloud/index.js";
 import { DEFAULT_EXTENSIONS, type TalosFactory } from "../../providers/talos-factory.js";
@@ -13,6 +14,7 @@ import { buildTalosSnapshot, type BuildDeps } from "./image-build.js";
 import { IMAGE_LABEL, imageLabels, schematicLabel, SYSTEM_IMAGE_LABELS } from "./image-labels.js";
 import { jsonInputs } from "./json-schema.js";
 import { isLabelValue, labelsInput, labelValue, selector, STACK_LABEL } from "./labels.js";
+import { protectedReason } from "./leftover-type.js";
 import { readManyByLabel } from "./read-many.js";
 
 const BUILD_SERVER: Record<"amd64" | "arm64", string> = { amd64: "cx23", arm64: "cax11" };
@@ -57,6 +59,11 @@ export interface TalosImageDeps extends BuildDeps {
 
 /** Inputs that only steer how a snapshot is built: changing them leaves the snapshot as it is. */
 const BUILD_ONLY = ["location", "buildServerType"];
+/**
+ * Read from the snapshot, never declared (the config's schema drops it): its size in GB, so a
+ * plan that deletes or replaces a built snapshot prices it by what it really holds.
+ */
+const SIZE = "sizeGb";
 
 function archOf(x: { architecture: "x86" | "arm" }): "amd64" | "arm64" {
   return x.architecture === "arm" ? "arm64" : "amd64";
@@ -77,6 +84,7 @@ function observe(image: Image, base: TalosImageInputs, schematic: string): { inp
     imageName: l[IMAGE_LABEL.name] ?? "",
     labels: Object.fromEntries(Object.entries(l).filter(([k]) => !k.startsWith("hk/") && k !== IMAGE_LABEL.schematic)),
   };
+  if (image.image_size !== null) Object.assign(inputs, { [SIZE]: image.image_size });
   const outputs = { imageId: image.id, imageName: l[IMAGE_LABEL.name] ?? image.description, schematicId: schematic, sizeGb: image.image_size };
   return { inputs, outputs };
 }
@@ -95,9 +103,10 @@ export function talosImageType(deps: TalosImageDeps): ResourceType<TalosImageInp
     outputs: talosImageOutputs,
     replaceOn: ["talosVersion", "arch", "extensions", "schematicId"],
     createBeforeDestroy: true,
+    computedInputs: [SIZE],
 
     diff(observed, desired) {
-      return diffValues(observed, desired, { replaceOn: this.replaceOn, ignore: BUILD_ONLY });
+      return diffValues(observed, desired, { replaceOn: this.replaceOn, ignore: [...BUILD_ONLY, SIZE] });
     },
 
     async read(ctx, current): Promise<ReadResult<TalosImageInputs, TalosImageOutputs>> {
@@ -188,18 +197,34 @@ export function talosImageType(deps: TalosImageDeps): ResourceType<TalosImageInp
     },
 
     async delete(ctx, current) {
+      const kept = (current.inputs as JsonObject)["kept"];
+      if (typeof kept === "string") {
+        // A leftover the plan said stays: it stays, even if the protection was lifted since.
+        ctx.progress(`kept: ${kept}`);
+        return;
+      }
+      const c = api(ctx);
+      const image = await getImage(c, Number(current.id));
+      if (!image) return;
+      if (image.protection?.delete === true) {
+        throw new AbortError(`snapshot ${image.id} (${image.description}) has delete protection`, `run \`hcloud image disable-protection ${image.id} delete\` to delete it, then destroy again`);
+      }
       ctx.progress(`deleting snapshot ${current.id}`);
-      await deleteImage(api(ctx), Number(current.id));
+      await deleteImage(c, image.id);
     },
 
     async cost(inputs) {
+      const own = inputs as JsonObject;
+      if (typeof own["kept"] === "string") return undefined;
+      // A built snapshot (refreshed, or found by the sweep) is priced by its real size.
+      if (typeof own[SIZE] === "number") return monthlySnapshot(deps.client, own[SIZE]);
       const existing = await listImages(deps.client, { type: "snapshot", labelSelector: selector({ [IMAGE_LABEL.name]: inputs.imageName, [IMAGE_LABEL.version]: inputs.talosVersion }) });
       const sized = existing.find((i) => i.image_size !== null);
       if (sized?.image_size != null) return monthlySnapshot(deps.client, sized.image_size);
       return monthlySnapshot(deps.client, ESTIMATED_SNAPSHOT_GB, " (estimated: not built yet)");
     },
 
-    async discover(ctx, stack): Promise<Discovered<TalosImageInputs, TalosImageOutputs>[]> {
+    async discover(ctx, stack): Promise<(Discovered<TalosImageInputs, TalosImageOutputs> & { keep?: string })[]> {
       const images = await listImages(api(ctx), { type: "snapshot", labelSelector: selector({ [STACK_LABEL]: labelValue(stack) }) });
       return images.map((image) => {
         const base: TalosImageInputs = {
@@ -212,7 +237,11 @@ export function talosImageType(deps: TalosImageDeps): ResourceType<TalosImageInp
           labels: {},
         };
         const { inputs, outputs } = observe(image, base, image.labels[IMAGE_LABEL.schematic] ?? "");
-        return { id: String(image.id), name: labelValue(inputs.imageName || `image-${image.id}`).replace(/\./g, "_"), inputs, outputs };
+        const name = labelValue(inputs.imageName || `image-${image.id}`).replace(/\./g, "_");
+        if (image.protection?.delete !== true) return { id: String(image.id), name, inputs, outputs };
+        // Protected: kept, and the plan says so (see Swept in leftover-type.ts).
+        const keep = protectedReason("snapshot", "image", String(image.id));
+        return { id: String(image.id), name, inputs: { ...inputs, kept: keep }, outputs, keep };
       });
     },
   };

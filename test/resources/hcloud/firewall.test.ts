@@ -73,6 +73,25 @@ describe("hcloud_firewall", () => {
     expect(await firewallsOn(early)).toContain(Number(id));
   });
 
+  it("shows a server it was applied to directly as drift, and the update takes it off so only the selector remains", async () => {
+    const current = inputs({ name: "k8s-fw", labels: { team: "platform" }, rules: [...defaultFirewallRules(["198.51.100.0/24"]), { protocol: "udp", port: "51820", sourceIps: ["0.0.0.0/0"], description: "wireguard" }] });
+    const pet = (await env.api<{ server: { id: number } }>("POST", "/servers", { name: "some-other-server", server_type: "cx33", image: "debian-12", location: "nbg1", labels: {} })).server.id;
+    await env.api("POST", `/firewalls/${id}/actions/apply_to_resources`, { apply_to: [{ type: "server", server: { id: pet } }] });
+    const read = await type().read(recordingContext(), { id, inputs: current, outputs });
+    expect(read.status).toBe("found");
+    const observed = (read as { inputs: FirewallInputs }).inputs;
+    expect(observed).toEqual({ ...current, alsoAppliedTo: [`server ${pet}`] });
+    const changes = (await import("../../../src/engine/diff.js")).diffValues(observed, current);
+    expect(changes).toEqual([{ path: "alsoAppliedTo", before: [`server ${pet}`], after: undefined, forcesReplacement: false }]);
+    const ctx = recordingContext();
+    await type().update(ctx, { id, inputs: observed, outputs }, current, changes);
+    expect(ctx.messages.join("\n")).toMatch(new RegExp(`removing it from 1 server it was applied to directly \\(${pet}\\)`));
+    expect(await firewallsOn(pet)).not.toContain(Number(id));
+    expect(await firewallsOn(early)).toContain(Number(id));
+    expect((await getFirewall(env.client, Number(id)))?.applied_to.map((a) => a.type)).toEqual(["label_selector"]);
+    expect(await type().read(recordingContext(), { id, inputs: current, outputs })).toEqual({ status: "found", inputs: current, outputs });
+  });
+
   it("is deleted while applied: removed from its servers first", async () => {
     await type().delete(recordingContext(), { id, inputs: inputs(), outputs });
     expect(await getFirewall(env.client, Number(id))).toBeUndefined();

@@ -64,7 +64,10 @@ describe("building the snapshot", () => {
     const type = talosImageType({ client: env.client, factory: env.factory });
     const inputs = desired({ labels: { team: "platform" } });
     const read = await type.read(recordingContext(), { id: String(imageId), inputs, outputs: built! });
-    expect(read).toEqual({ status: "found", inputs, outputs: built });
+    // The snapshot's size is read, never declared (a computed input): no difference.
+    expect(read).toEqual({ status: "found", inputs: { ...inputs, sizeGb: built!.sizeGb }, outputs: built });
+    expect(type.computedInputs).toEqual(["sizeGb"]);
+    expect(type.diff!((read as { inputs: typeof inputs }).inputs, inputs)).toEqual([]);
     const many = await type.readMany!(recordingContext(), [{ id: String(imageId), inputs, outputs: built! }]);
     expect(many.get(String(imageId))).toEqual(read);
 
@@ -90,6 +93,8 @@ describe("building the snapshot", () => {
         ["labels.caph-image-name", undefined, "talos-amd64-v1.12.2", false],
         ["labels.os", "other", "talos", false],
       ]);
+      // A destroy (or replace) plan prices the built snapshot by its real size, whatever its labels say.
+      expect((await type.cost!(nameless.inputs))?.what).toBe(`snapshot, ${built!.sizeGb} GB`);
       // An update puts every label right, the schematic one included.
       await type.update(recordingContext(), { id: String(imageId), inputs: nameless.inputs, outputs: built! }, inputs, []);
       expect((await getImage(env.client, imageId))!.labels).toEqual(original);
