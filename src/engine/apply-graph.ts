@@ -84,6 +84,13 @@ function orderLeftovers(entries: readonly PlanEntry[], registry: Registry, del: 
   for (const l of leftovers) {
     const ld = del.get(entryKey(l)) as string;
     for (const o of others) graph.addEdge(del.get(entryKey(o)) as string, ld);
+    if (l.deleteAfter) {
+      for (const address of l.deleteAfter) {
+        const m = leftovers.find((x) => x.address === address);
+        if (m) graph.addEdge(del.get(entryKey(m)) as string, ld);
+      }
+      continue;
+    }
     for (const before of registry.get(l.type)?.deleteAfter ?? [])
       for (const m of leftovers) if (m.type === before) graph.addEdge(del.get(entryKey(m)) as string, ld);
   }

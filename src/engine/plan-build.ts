@@ -11,7 +11,7 @@ import { planCosts } from "./plan-costs.js";
 import { decideApply, type Decision } from "./plan-decide.js";
 import { planDestroyEntries } from "./plan-destroy.js";
 import { redactDrift, redactEntry } from "./plan-redact.js";
-import { entryKey, summarize, type DriftEntry, type Plan, type PlanEntry } from "./plan.js";
+import { entryKey, summarize, type DriftEntry, type KeptEntry, type Plan, type PlanEntry } from "./plan.js";
 import { applyRecoveries, recoverPending, type Recovery } from "./recover.js";
 import { applyObservations, refreshState } from "./refresh.js";
 import { declaredIndex, outputSecrets, secretInputPaths, unionPaths } from "./sensitivity.js";
@@ -74,12 +74,14 @@ export async function buildPlan(req: PlanRequest): Promise<PlanOutcome> {
     applyObservations(working, refreshed.observed);
   }
   const adopted = new Map<string, Observed>();
+  const kept: KeptEntry[] = [];
   const entries =
     req.mode === "apply"
       ? await planApplyEntries(req, working, graph, adopted)
-      : await planDestroyEntries(req, working, graph);
+      : await planDestroyEntries(req, working, graph, kept);
   checkProtected(entries, req.mode, req.stack);
-  const costs = await planCosts(entries, req.registry, req.stack, !hadLive, req.bus);
+  // Only an apply onto nothing makes what the config has CAPH create: a destroy never adds cost.
+  const costs = await planCosts(entries, req.registry, req.stack, req.mode === "apply" && !hadLive, req.bus);
   // Inputs fed from sensitive outputs: as the config feeds them now, and as the records say.
   const secrets = outputSecrets(req.stack, req.registry, working);
   const decls = declaredIndex(req.stack);
@@ -99,6 +101,7 @@ export async function buildPlan(req: PlanRequest): Promise<PlanOutcome> {
     drift: drift.map((d) => redactDrift(d, findResource(req.state, d.address)?.type ?? "", req.registry, secretPathsOf(d.address))),
     recovered: recoveries.map((r) => r.message),
     costs,
+    ...(kept.length > 0 ? { kept } : {}),
     summary: summarize(entries),
     options: { targets: req.targets, replace: req.replace, refresh: req.refresh },
   };

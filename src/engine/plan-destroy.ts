@@ -4,11 +4,11 @@
 import { declDependencies } from "./graph-build.js";
 import type { DepGraph } from "./graph.js";
 import type { PlanRequest } from "./plan-build.js";
-import { entryKey, type PlanEntry } from "./plan.js";
+import { entryKey, type KeptEntry, type PlanEntry } from "./plan.js";
 import type { StateData } from "./state.js";
 import { stepContext } from "./step-context.js";
 
-export async function planDestroyEntries(req: PlanRequest, working: StateData, graph: DepGraph): Promise<PlanEntry[]> {
+export async function planDestroyEntries(req: PlanRequest, working: StateData, graph: DepGraph, kept: KeptEntry[] = []): Promise<PlanEntry[]> {
   const decls = new Map(req.stack.resources.map((d) => [d.address, d]));
   const scope = req.targets.length > 0 ? graph.descendants(req.targets) : undefined;
   const entries = new Map<string, PlanEntry>();
@@ -49,16 +49,27 @@ export async function planDestroyEntries(req: PlanRequest, working: StateData, g
   }
   if (!scope) {
     const known = new Set(working.resources.map((r) => r.id));
+    const byObject = new Map<string, string>();
+    const ties: Array<[PlanEntry, ReadonlyArray<{ type: string; id: string }>]> = [];
     for (const type of req.registry.values()) {
       if (!type.discover) continue;
       const found = await type.discover(stepContext(req.bus, req.signal, `${type.type}.*`, "read"), req.stack.name);
       for (const f of found) {
         if (known.has(f.id)) continue;
         let address = `${type.type}.${f.name}`;
-        for (let n = 2; entries.has(address); n++) address = `${type.type}.${f.name}_${n}`;
-        entries.set(address, { address, type: type.type, action: "delete", reason: `leftover labelled for ${req.stack.name}`, leftover: true, id: f.id, before: f.inputs, changes: [], dependencies: [] });
+        for (let n = 2; entries.has(address) || kept.some((k) => k.address === address); n++) address = `${type.type}.${f.name}_${n}`;
+        if (f.keep !== undefined) {
+          kept.push({ address, type: type.type, id: f.id, reason: f.keep });
+          continue;
+        }
+        const entry: PlanEntry = { address, type: type.type, action: "delete", reason: `leftover labelled for ${req.stack.name}`, leftover: true, id: f.id, before: f.inputs, changes: [], dependencies: [] };
+        entries.set(address, entry);
+        byObject.set(`${type.type} ${f.id}`, address);
+        if (f.after) ties.push([entry, f.after]);
       }
     }
+    // Per-object order where the type knows it: only what this object is tied to goes first.
+    for (const [entry, after] of ties) entry.deleteAfter = after.flatMap((a) => byObject.get(`${a.type} ${a.id}`) ?? []);
   }
   return [...entries.values()];
 }

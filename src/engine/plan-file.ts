@@ -25,6 +25,7 @@ const entry = z.object({
   temporary: z.boolean().optional(),
   deposed: z.boolean().optional(),
   leftover: z.boolean().optional(),
+  deleteAfter: z.array(z.string()).optional(),
   adopt: z.boolean().optional(),
   protect: z.boolean().optional(),
   cost: cost.optional(),
@@ -39,6 +40,7 @@ const planSchema = z.object({
   drift: z.array(z.object({ address: z.string(), kind: z.enum(["changed", "deleted"]), changes: z.array(change) })),
   recovered: z.array(z.string()),
   costs: z.array(cost.extend({ subject: z.string(), sign: z.union([z.literal(1), z.literal(-1)]) })),
+  kept: z.array(z.object({ address: z.string(), type: z.string(), id: z.string(), reason: z.string() })).optional(),
   summary: z.object({ add: z.number(), change: z.number(), destroy: z.number() }),
   options: z.object({ targets: z.array(z.string()), replace: z.array(z.string()), refresh: z.boolean() }),
 });

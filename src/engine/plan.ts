@@ -27,6 +27,8 @@ export interface PlanEntry {
   deposed?: boolean;
   /** Not in hk's state: found by the destroy sweep, labelled for this stack. */
   leftover?: boolean;
+  /** For a leftover: addresses of leftovers to delete before this one (what it is attached to). */
+  deleteAfter?: string[];
   /** The object exists but hk has no record of it: apply records it (then updates it if needed). */
   adopt?: boolean;
   protect?: boolean;
@@ -47,6 +49,13 @@ export interface CostLine extends Cost {
   sign: 1 | -1;
 }
 
+export interface KeptEntry {
+  address: string;
+  type: string;
+  id: string;
+  reason: string;
+}
+
 export interface Plan {
   format: 1;
   mode: "apply" | "destroy";
@@ -60,6 +69,8 @@ export interface Plan {
   /** Pending operations from a crashed run and how the refresh resolved them. */
   recovered: string[];
   costs: CostLine[];
+  /** Objects the destroy sweep found but leaves alone, and why. */
+  kept?: KeptEntry[];
   summary: { add: number; change: number; destroy: number };
   /** Apply options that shaped the plan (targets, replace), echoed for saved plans. */
   options: { targets: string[]; replace: string[]; refresh: boolean };

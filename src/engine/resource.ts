@@ -107,6 +107,10 @@ export interface ResourceType<I extends JsonObject = JsonObject, O extends JsonO
 export interface Discovered<I = JsonObject, O = JsonObject> extends Observed<I, O> {
   /** A stable display name, e.g. the object's own name; the plan address is `type.name`. */
   name: string;
+  /** Not to be deleted, and why (e.g. delete protection is on, and how to lift it): listed as kept. */
+  keep?: string;
+  /** Discovered objects (type and id) this one must be deleted after; replaces the type's deleteAfter for it. */
+  after?: ReadonlyArray<{ type: string; id: string }>;
 }
 
 /** A resource type with its generics erased, as the engine's registry holds it. */

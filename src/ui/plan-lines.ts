@@ -20,7 +20,7 @@ const GROUPS: ReadonlyArray<{ action: Exclude<Action, "noop">; title: string }> 
 ];
 
 export function planLines(plan: Plan): Line[] {
-  const out: Line[] = [...driftLines(plan.drift), ...recoveredLines(plan.recovered)];
+  const out: Line[] = [...driftLines(plan.drift), ...recoveredLines(plan.recovered), ...keptLines(plan.kept ?? [])];
   if (!hasChanges(plan)) {
     out.push(line(seg(plan.mode === "destroy" ? "No changes. No objects need to be destroyed." : "No changes. Your infrastructure matches the configuration.", "green", "bold")));
     if (plan.drift.length > 0) out.push(line(seg("The objects changed outside hk (above) need no action to match the configuration.", "dim")));
@@ -89,6 +89,16 @@ function driftLines(drift: readonly DriftEntry[]): Line[] {
     out.push(...d.changes.flatMap((c) => changeLines({ ...c, forcesReplacement: false }, BODY)));
   }
   return [...out, BLANK];
+}
+
+/** What the destroy sweep found and leaves alone (delete protection), said before the plan. */
+function keptLines(kept: NonNullable<Plan["kept"]>): Line[] {
+  if (kept.length === 0) return [];
+  return [
+    line(seg(`Kept, not deleted (${kept.length}):`, "bold", "yellow")),
+    ...kept.flatMap((k) => [line("  ", seg("=", "yellow"), ` ${k.address} [id=${k.id}]`), line(seg(`      ${k.reason}`, "dim"))]),
+    BLANK,
+  ];
 }
 
 function recoveredLines(recovered: readonly string[]): Line[] {

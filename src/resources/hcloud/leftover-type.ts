@@ -24,10 +24,10 @@ export interface Tie {
 }
 
 /**
- * What the sweep finds, beyond the engine's Discovered: `keep` (not to be deleted, and why) and
- * `after` (discovered objects, by type and id, that must be deleted before this one; more precise
- * than the type's deleteAfter). The engine does not read these yet (see leftovers.ts); `keep` is
- * also in the inputs as `kept`, so the plan shows it, and delete leaves a kept object alone.
+ * What the sweep finds: `keep` (not to be deleted, and why: the plan lists it as kept) and
+ * `after` (discovered objects, by type and id, that must be deleted before this one; the engine
+ * uses it instead of the type's deleteAfter). `keep` is also in the inputs as `kept`, and delete
+ * leaves a kept object alone, should one ever reach it.
  */
 export interface Swept extends Discovered {
   keep?: string;

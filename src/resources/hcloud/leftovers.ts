@@ -5,8 +5,8 @@
 // Each found object names the servers and load balancers it is tied to, as the API tells them
 // (`after`): a volume goes after the server it is attached to, a primary IP after the server it
 // is assigned to, a network after the servers and load balancers on it, a placement group after
-// its servers. The engine orders leftovers by type (deleteAfter) until it reads `after`; then
-// deleteAfter can go, and a failed server delete holds back only what is tied to that server.
+// its servers. The engine orders such objects by `after` alone, so a failed server delete holds
+// back only what is tied to that server; deleteAfter (by type) orders the rest.
 import type { ResourceType } from "../../engine/resource.js";
 import {
   deleteLoadBalancer,
