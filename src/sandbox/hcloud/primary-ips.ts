@@ -110,6 +110,20 @@ function remove(ctx: Ctx) {
   return { status: 204 };
 }
 
+/** POST /primary_ips/{id}/actions/unassign: only from a stopped server, as the API requires. */
+function unassign(ctx: Ctx) {
+  const p = ctx.project;
+  const rec = primaryIp(p, pathId(ctx, "primary IP"));
+  if (rec.assignee === null) throw opError(422, "primary_ip_not_assigned", "the primary IP is not assigned");
+  const server = p.data.servers.find((s) => s.id === rec.assignee);
+  if (server && server.status !== "off") throw opError(422, "server_not_stopped", "the server must be powered off to unassign its primary IP");
+  if (server) server[rec.type] = null;
+  rec.assignee = null;
+  const action = p.startAction("unassign_primary_ip", [{ id: rec.id, type: "primary_ip" }, ...(server ? [{ id: server.id, type: "server" }] : [])]);
+  p.touch();
+  return { status: 201, body: { action: p.renderAction(action) } };
+}
+
 export const primaryIpRoutes: Route[] = [
   {
     method: "GET",
@@ -125,4 +139,5 @@ export const primaryIpRoutes: Route[] = [
   { method: "GET", path: "/primary_ips/{id}", handler: (ctx) => ({ status: 200, body: { primary_ip: render(primaryIp(ctx.project, pathId(ctx, "primary IP"))) } }) },
   { method: "PUT", path: "/primary_ips/{id}", handler: update },
   { method: "DELETE", path: "/primary_ips/{id}", handler: remove },
+  { method: "POST", path: "/primary_ips/{id}/actions/unassign", handler: unassign },
 ];

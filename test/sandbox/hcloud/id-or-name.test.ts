@@ -149,4 +149,27 @@ describe("request rules found missing by the audit", () => {
     expect(big.body.meta.pagination.per_page).toBe(50);
     expect((await api("GET", "/locations?per_page=0")).body.error?.code).toBe("invalid_input");
   });
+
+  it("python unassigns a primary IP only from a stopped server, then deletes it", async () => {
+    const out = await py<{ running: string; after: unknown; deleted: boolean }>(`
+from hcloud import APIException
+from hcloud.server_types.domain import ServerType
+from hcloud.images.domain import Image
+created = client.servers.create(name="py-unassign", server_type=ServerType(name="cx23"), image=Image(name="debian-12"))
+created.action.wait_until_finished()
+srv = client.servers.get_by_id(created.server.id)
+ip = client.primary_ips.get_by_id(srv.public_net.primary_ipv4.id)
+try:
+    ip.unassign()
+    running = "accepted"
+except APIException as e:
+    running = e.code
+client.servers.power_off(srv).wait_until_finished()
+client.primary_ips.unassign(ip).wait_until_finished()
+after = client.primary_ips.get_by_id(ip.id).assignee_id
+client.primary_ips.delete(ip)
+print(json.dumps({"running": running, "after": after, "deleted": client.primary_ips.get_by_name(ip.name) is None}))
+`);
+    expect(out).toEqual({ running: "server_not_stopped", after: null, deleted: true });
+  });
 });
