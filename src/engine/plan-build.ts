@@ -1,6 +1,7 @@
 // Planning: recover pending operations, refresh, then decide per resource. Never mutates
 // anything remote; the only output is a Plan (redacted) plus the in-memory facts apply needs.
 import { createHash } from "node:crypto";
+import { z } from "zod";
 import { ADDRESS_PATTERN, type ResourceDecl, type Stack } from "./declaration.js";
 import { resolveRefs, validateInputs } from "./desired.js";
 import { AbortError } from "./errors.js";
@@ -15,10 +16,10 @@ import { entryKey, summarize, type DriftEntry, type KeptEntry, type Plan, type P
 import { applyRecoveries, recoverPending, type Recovery } from "./recover.js";
 import { applyObservations, refreshState } from "./refresh.js";
 import { declaredIndex, outputSecrets, secretInputPaths, unionPaths } from "./sensitivity.js";
-import type { Observed, Registry } from "./resource.js";
+import type { AnyResourceType, Observed, Registry } from "./resource.js";
 import { findResource, type StateData } from "./state.js";
 import { stepContext } from "./step-context.js";
-import { canonicalJson, collectRefs, getPath, unknown, type JsonObject } from "./values.js";
+import { canonicalJson, collectRefs, getPath, unknown, type JsonObject, type Ref } from "./values.js";
 
 export interface PlanRequest {
   mode: "apply" | "destroy";
@@ -55,6 +56,16 @@ export function checkStack(stack: Stack, registry: Registry, targets: readonly s
   }
   for (const [name, value] of Object.entries(stack.outputs ?? {}))
     for (const r of collectRefs(value)) if (!seen.has(r.$ref)) problems.push(`outputs.${name}: refers to ${r.$ref}, which the config does not declare`);
+  // A reference to an output its type does not have would plan as "known after apply" and fail
+  // only half way through the apply: name it now.
+  const typeOf = new Map(stack.resources.map((d) => [d.address, registry.get(d.type)]));
+  const unknownOutput = (where: string, r: Ref) => {
+    const first = r.path.split(".")[0] ?? "";
+    const known = outputNames(typeOf.get(r.$ref));
+    if (first !== "" && known && !known.includes(first)) problems.push(`${where}: refers to ${r.$ref}.${r.path}, but ${r.$ref} has no output ${first} (it has ${known.join(", ")})`);
+  };
+  for (const d of stack.resources) for (const r of collectRefs(d.inputs)) unknownOutput(d.address, r);
+  for (const [name, value] of Object.entries(stack.outputs ?? {})) for (const r of collectRefs(value)) unknownOutput(`outputs.${name}`, r);
   for (const [flag, list] of [["--target", targets], ["--replace", replace]] as const)
     for (const a of list) if (!seen.has(a)) problems.push(`${flag} ${a}: no such resource in the config`);
   if (problems.length > 0) throw new AbortError(problems.join("\n"));
@@ -199,6 +210,14 @@ function checkProtected(entries: readonly PlanEntry[], mode: string, stack: Stac
       ? "it was protected when last applied: declare it again without lifecycle.protect and run hk apply, then remove it, if you really mean it"
       : "remove lifecycle.protect from the config first if you really mean it",
   );
+}
+
+/** The output names a type declares, when its outputs schema is a closed object; else undefined. */
+function outputNames(type: AnyResourceType | undefined): string[] | undefined {
+  const schema = type?.outputs;
+  if (!(schema instanceof z.ZodObject)) return undefined;
+  if (schema.def.catchall !== undefined && !(schema.def.catchall instanceof z.ZodNever)) return undefined;
+  return Object.keys(schema.shape);
 }
 
 /** A digest of everything the config asks for (secrets included, hashed): saved plans check it. */

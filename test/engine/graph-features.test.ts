@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { ref } from "../../src/engine/values.js";
 import { fakeType } from "../support/fake-type.js";
@@ -28,6 +29,11 @@ describe("graph features", () => {
     await expect(h.plan(stackOf([{ address: "fake.a", type: "fake", inputs: {} }], { x: ref("fake.q", "id") }), types)).rejects.toThrow(
       "outputs.x: refers to fake.q, which the config does not declare",
     );
+    // A type with a closed outputs schema: a reference to an output it lacks is named before anything runs.
+    const closed = [fakeType(h.world, { type: "fake", outputs: z.object({ id: z.string(), secret: z.string().optional() }) as never })];
+    await expect(
+      h.plan(stackOf([{ address: "fake.a", type: "fake", inputs: {} }, { address: "fake.b", type: "fake", inputs: { value: ref("fake.a", "idd") } }], { y: ref("fake.a", "nope.x") }), closed),
+    ).rejects.toThrow("fake.b: refers to fake.a.idd, but fake.a has no output idd (it has id, secret)\noutputs.y: refers to fake.a.nope.x, but fake.a has no output nope (it has id, secret)");
   });
 
   it("reports invalid inputs with the address and path", async () => {
