@@ -30,7 +30,7 @@ describe("graph features", () => {
       "outputs.x: refers to fake.q, which the config does not declare",
     );
     // A type with a closed outputs schema: a reference to an output it lacks is named before anything runs.
-    const closed = [fakeType(h.world, { type: "fake", outputs: z.object({ id: z.string(), secret: z.string().optional() }) as never })];
+    const closed = [{ ...fakeType(h.world, { type: "fake" }), outputs: z.object({ id: z.string(), secret: z.string().optional() }) as never }];
     await expect(
       h.plan(stackOf([{ address: "fake.a", type: "fake", inputs: {} }, { address: "fake.b", type: "fake", inputs: { value: ref("fake.a", "idd") } }], { y: ref("fake.a", "nope.x") }), closed),
     ).rejects.toThrow("fake.b: refers to fake.a.idd, but fake.a has no output idd (it has id, secret)\noutputs.y: refers to fake.a.nope.x, but fake.a has no output nope (it has id, secret)");

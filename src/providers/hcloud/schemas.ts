@@ -26,6 +26,8 @@ export const locationPriceSchema = z.object({ location: z.string(), price_monthl
 export type LocationPrice = z.infer<typeof locationPriceSchema>;
 
 const locationSchema = z.object({ id: z.number(), name: z.string(), network_zone: z.string() });
+/** Hetzner's delete protection: the destroy sweep leaves a protected object alone. */
+const protection = z.object({ delete: z.boolean() }).optional();
 
 export const imageSchema = z.object({
   id: z.number(),
@@ -38,7 +40,7 @@ export const imageSchema = z.object({
   created: z.string(),
   labels: labelsSchema,
   architecture: z.enum(["x86", "arm"]),
-  protection: z.object({ delete: z.boolean() }).optional(),
+  protection,
 });
 export type Image = z.infer<typeof imageSchema>;
 
@@ -66,6 +68,7 @@ export const serverSchema = z.object({
   rescue_enabled: z.boolean(),
   labels: labelsSchema,
   placement_group: z.object({ id: z.number(), name: z.string() }).nullable().optional(),
+  protection,
 });
 export type Server = z.infer<typeof serverSchema>;
 
@@ -107,6 +110,7 @@ export const networkSchema = z.object({
   servers: z.array(z.number()),
   load_balancers: z.array(z.number()).optional(),
   labels: labelsSchema,
+  protection,
 });
 export type Network = z.infer<typeof networkSchema>;
 
@@ -125,6 +129,7 @@ export const loadBalancerSchema = z.object({
   load_balancer_type: z.object({ id: z.number(), name: z.string() }),
   private_net: z.array(z.object({ network: z.number(), ip: z.string().optional() })),
   targets: z.array(loadBalancerTargetSchema),
+  protection,
 });
 export type LoadBalancer = z.infer<typeof loadBalancerSchema>;
 
@@ -139,6 +144,7 @@ export const volumeSchema = z.object({
   size: z.number(),
   labels: labelsSchema,
   status: z.string(),
+  protection,
 });
 export type Volume = z.infer<typeof volumeSchema>;
 
@@ -153,6 +159,7 @@ export const primaryIpSchema = z.object({
   location: locationSchema.optional(),
   // The spec's previous edition nested the location in `datacenter`; older emulators still do.
   datacenter: z.object({ location: locationSchema }).optional(),
+  protection,
 });
 export type PrimaryIp = z.infer<typeof primaryIpSchema>;
 

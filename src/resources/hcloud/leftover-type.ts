@@ -11,9 +11,8 @@ import { z } from "zod";
 import { AbortError, BugError } from "../../engine/errors.js";
 import type { Cost, Discovered, ReadResult, ResourceType, StepContext } from "../../engine/resource.js";
 import type { JsonObject } from "../../engine/values.js";
-import type { HcloudClient } from "../../providers/hcloud/index.js";
+import { getLoadBalancer, getServer, listLoadBalancers, listServers, type HcloudClient } from "../../providers/hcloud/index.js";
 import { labelledFor, stackSelectors } from "./labels.js";
-import { getKind, KINDS, listKind } from "./sweep-api.js";
 
 /** A discovered object this one is tied to and must be deleted after. */
 export interface Tie {
@@ -77,14 +76,15 @@ function heldReason(tie: Tie, holder: string): string {
 function holderLookup(c: HcloudClient, stack: string) {
   const cache = new Map<string, Promise<{ name: string; protected: boolean } | undefined>>();
   const listed = new Map<Tie["type"], Promise<Map<number, { name: string; protected: boolean }>>>();
-  const kindOf = (t: Tie["type"]) => (t === "hcloud_server" ? KINDS.server : KINDS.loadBalancer);
+  const listOf = (t: Tie["type"], sel: string) => (t === "hcloud_server" ? listServers(c, { labelSelector: sel }) : listLoadBalancers(c, { labelSelector: sel }));
+  const getOf = (t: Tie["type"], id: number) => (t === "hcloud_server" ? getServer(c, id) : getLoadBalancer(c, id));
   const stackOnes = (t: Tie["type"]) => {
     let p = listed.get(t);
     if (!p) {
       p = (async () => {
         const m = new Map<number, { name: string; protected: boolean }>();
         for (const sel of stackSelectors(stack))
-          for (const o of await listKind<{ id: number; name: string; protection?: { delete: boolean } | undefined }>(c, kindOf(t), sel)) m.set(o.id, { name: o.name, protected: o.protection?.delete === true });
+          for (const o of await listOf(t, sel)) m.set(o.id, { name: o.name, protected: o.protection?.delete === true });
         return m;
       })();
       listed.set(t, p);
@@ -98,7 +98,7 @@ function holderLookup(c: HcloudClient, stack: string) {
       p = (async () => {
         const known = (await stackOnes(tie.type)).get(tie.id);
         if (known) return known;
-        const o = await getKind<{ id: number; name: string; protection?: { delete: boolean } | undefined }>(c, kindOf(tie.type), tie.id);
+        const o = await getOf(tie.type, tie.id);
         return o ? { name: o.name, protected: o.protection?.delete === true } : undefined;
       })();
       cache.set(key, p);

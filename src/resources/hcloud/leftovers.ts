@@ -17,20 +17,28 @@ import {
   deleteSshKey,
   deleteVolume,
   detachVolume,
+  getLoadBalancer,
+  getNetwork,
   getPlacementGroup,
+  getPrimaryIp,
+  getServer,
   getSshKey,
+  getVolume,
+  listLoadBalancers,
   listNetworks,
   listPlacementGroups,
+  listPrimaryIps,
   listServers,
   listSshKeys,
+  listVolumes,
   primaryIpLocation,
   unassignPrimaryIp,
   type HcloudClient,
+  type LoadBalancer,
 } from "../../providers/hcloud/index.js";
 import { monthlyLoadBalancer, monthlyPrimaryIp, monthlyServer, monthlyVolume } from "./cost.js";
 import { leftoverType, type Tie } from "./leftover-type.js";
 import { labelledFor, stackSelectors } from "./labels.js";
-import { getKind, KINDS, listKind, type SweptLoadBalancer } from "./sweep-api.js";
 
 /** The label the Hetzner CCM puts on the load balancers it creates for Services. */
 export const CCM_SERVICE_LABEL = "hcloud-ccm/service-uid";
@@ -41,8 +49,8 @@ const tie = (type: Tie["type"], ids: readonly number[], how: string): Tie[] => i
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 
 /** CCM load balancers are labelled by Service, not by cluster: they belong to the stack when on its network or in front of its servers. */
-async function ccmLoadBalancers(c: HcloudClient, stack: string): Promise<SweptLoadBalancer[]> {
-  const ccm = await listKind(c, KINDS.loadBalancer, CCM_SERVICE_LABEL);
+async function ccmLoadBalancers(c: HcloudClient, stack: string): Promise<LoadBalancer[]> {
+  const ccm = await listLoadBalancers(c, { labelSelector: CCM_SERVICE_LABEL });
   if (ccm.length === 0) return [];
   const networks = new Set<number>();
   const servers = new Set<number>();
@@ -63,8 +71,8 @@ export function leftoverTypes(client: HcloudClient): ResourceType[] {
       type: "hcloud_server",
       noun: "server",
       cli: "server",
-      list: (c, sel) => listKind(c, KINDS.server, sel),
-      get: (c, id) => getKind(c, KINDS.server, id),
+      list: (c, sel) => listServers(c, { labelSelector: sel }),
+      get: (c, id) => getServer(c, id),
       isProtected: (s) => s.protection?.delete === true,
       remove: (c, s) => deleteServer(c, s.id),
       describe: (s) => ({ name: s.name, serverType: s.server_type.name, location: s.location?.name ?? "", labels: s.labels }),
@@ -74,8 +82,8 @@ export function leftoverTypes(client: HcloudClient): ResourceType[] {
       type: "hcloud_load_balancer",
       noun: "load balancer",
       cli: "load-balancer",
-      list: (c, sel) => listKind(c, KINDS.loadBalancer, sel),
-      get: (c, id) => getKind(c, KINDS.loadBalancer, id),
+      list: (c, sel) => listLoadBalancers(c, { labelSelector: sel }),
+      get: (c, id) => getLoadBalancer(c, id),
       isProtected: (lb) => lb.protection?.delete === true,
       more: ccmLoadBalancers,
       remove: (c, lb) => deleteLoadBalancer(c, lb.id),
@@ -86,8 +94,8 @@ export function leftoverTypes(client: HcloudClient): ResourceType[] {
       type: "hcloud_network",
       noun: "network",
       cli: "network",
-      list: (c, sel) => listKind(c, KINDS.network, sel),
-      get: (c, id) => getKind(c, KINDS.network, id),
+      list: (c, sel) => listNetworks(c, { labelSelector: sel }),
+      get: (c, id) => getNetwork(c, id),
       isProtected: (n) => n.protection?.delete === true,
       ties: (n) => [...tie("hcloud_server", n.servers, "used by"), ...tie("hcloud_load_balancer", n.load_balancers ?? [], "used by")],
       remove: (c, n) => deleteNetwork(c, n.id),
@@ -108,8 +116,8 @@ export function leftoverTypes(client: HcloudClient): ResourceType[] {
       type: "hcloud_volume",
       noun: "volume",
       cli: "volume",
-      list: (c, sel) => listKind(c, KINDS.volume, sel),
-      get: (c, id) => getKind(c, KINDS.volume, id),
+      list: (c, sel) => listVolumes(c, { labelSelector: sel }),
+      get: (c, id) => getVolume(c, id),
       isProtected: (v) => v.protection?.delete === true,
       ties: (v) => tie("hcloud_server", v.server === null ? [] : [v.server], "attached to"),
       remove: async (c, v, ctx) => {
@@ -127,8 +135,8 @@ export function leftoverTypes(client: HcloudClient): ResourceType[] {
       type: "hcloud_primary_ip",
       noun: "primary IP",
       cli: "primary-ip",
-      list: (c, sel) => listKind(c, KINDS.primaryIp, sel),
-      get: (c, id) => getKind(c, KINDS.primaryIp, id),
+      list: (c, sel) => listPrimaryIps(c, { labelSelector: sel }),
+      get: (c, id) => getPrimaryIp(c, id),
       isProtected: (ip) => ip.protection?.delete === true,
       ties: (ip) => tie("hcloud_server", ip.assignee_id === null ? [] : [ip.assignee_id], "assigned to"),
       remove: async (c, ip, ctx) => {
