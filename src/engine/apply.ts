@@ -106,7 +106,8 @@ async function run(req: ApplyRequest, onWalk: (stop: (reason: string) => void) =
   await walk.result;
   const outputs = await recordOutputs(req);
   const ok = counts.failed === 0 && counts.skipped === 0;
-  req.bus.emit({ type: "apply-done", mode: req.plan.mode, ok, durationMs: Date.now() - started, counts, outputs });
+  const kept = req.plan.kept?.length ?? 0;
+  req.bus.emit({ type: "apply-done", mode: req.plan.mode, ok, durationMs: Date.now() - started, counts, ...(kept > 0 ? { kept } : {}), outputs });
   return { ok, failed, counts };
 }
 

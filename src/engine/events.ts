@@ -24,6 +24,8 @@ export type EngineEvent =
       ok: boolean;
       durationMs: number;
       counts: { added: number; changed: number; destroyed: number; failed: number; skipped: number };
+      /** Leftovers the plan keeps (listed there with why); absent when none. */
+      kept?: number;
       outputs: Record<string, unknown>;
     };
 

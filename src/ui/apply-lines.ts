@@ -71,7 +71,8 @@ export function eventLines(e: EngineEvent): Line[] {
 export function summaryLines(e: Extract<EngineEvent, { type: "apply-done" }>): Line[] {
   const c = e.counts;
   const word = e.mode === "destroy" ? "Destroy" : "Apply";
-  const resources = e.mode === "destroy" ? `Resources: ${c.destroyed} destroyed.` : `Resources: ${c.added} added, ${c.changed} changed, ${c.destroyed} destroyed.`;
+  const kept = e.kept ? `, ${e.kept} kept (see the plan)` : "";
+  const resources = e.mode === "destroy" ? `Resources: ${c.destroyed} destroyed${kept}.` : `Resources: ${c.added} added, ${c.changed} changed, ${c.destroyed} destroyed${kept}.`;
   const head = e.ok
     ? line(seg(`${word} complete! ${resources}`, "green", "bold"))
     : line(seg(`${word} ${c.failed > 0 ? "failed" : "stopped"}: ${c.failed} failed, ${c.skipped} skipped.`, "red", "bold"), ` ${resources} State saved.`);

@@ -6,7 +6,9 @@ import { startApply } from "../../src/engine/apply.js";
 import { buildPlan } from "../../src/engine/plan-build.js";
 import { registry, type Discovered } from "../../src/engine/resource.js";
 import { formatPlan } from "../../src/ui/render-plan.js";
-import { EventBus } from "../../src/engine/events.js";
+import { EventBus, type EngineEvent } from "../../src/engine/events.js";
+import { summaryLines } from "../../src/ui/apply-lines.js";
+import { lineText } from "../../src/ui/styled-lines.js";
 import { fakeType } from "../support/fake-type.js";
 import { harness, stackOf } from "../support/engine-harness.js";
 
@@ -47,6 +49,8 @@ describe("destroy sweep", () => {
     );
     const store = await h.open(types);
     const bus = new EventBus();
+    const events: EngineEvent[] = [];
+    bus.on((e) => events.push(e));
     const outcome = await buildPlan({ mode: "destroy", stack: stackOf([]), registry: registry(types), state: store.current, targets: [], replace: [], refresh: true, parallelism: 10, bus, signal: new AbortController().signal });
     expect(outcome.plan.entries.map((e) => e.address).sort()).toEqual(["srv.cp-1", "vol.data-cp", "vol.free"]);
     expect(outcome.plan.kept).toEqual([
@@ -59,6 +63,8 @@ describe("destroy sweep", () => {
     expect(text).toContain("Plan: 0 to add, 0 to change, 3 to destroy.");
     const run = startApply({ ...outcome, stack: stackOf([]), registry: registry(types), store, bus, parallelism: 10, signal: new AbortController().signal });
     expect((await run.result).ok).toBe(true);
+    const done = events.find((e) => e.type === "apply-done");
+    expect(done && summaryLines(done as Extract<EngineEvent, { type: "apply-done" }>).map(lineText).filter(Boolean)).toEqual(["Destroy complete! Resources: 3 destroyed, 2 kept (see the plan)."]);
     expect(order.indexOf("v-3")).toBeLessThan(order.indexOf("s-2"));
     expect(order.indexOf("s-2")).toBeLessThan(order.indexOf("v-2"));
     expect(Object.keys(h.world.read().objects).sort()).toEqual(["s-1", "v-1"]);
