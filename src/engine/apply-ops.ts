@@ -136,8 +136,11 @@ export async function runCreate(env: OpEnv, op: Op, ctx: StepContext): Promise<s
   await env.store.endPending(pending, (s) => {
     // Objects the address stood for until now (live or tainted) are the old half of a
     // create-before-destroy: deposed, deleted by this run's delete step or planned next run.
-    for (const r of s.resources) if (r.address === decl.address && (r.status === "created" || r.status === "tainted")) r.status = "deposed";
-    s.resources = s.resources.filter((r) => !(r.address === decl.address && r.status === "dormant"));
+    s.resources = s.resources.filter((r) => {
+      if (r.address !== decl.address) return true;
+      if (r.status === "created" || r.status === "tainted") r.status = "deposed";
+      return r.status !== "dormant";
+    });
     s.resources.push(record(decl, type, made.id, stored, outputs, "created", secretInputs));
   });
   return made.id;

@@ -37,8 +37,10 @@ export class Journal {
     key: string | undefined,
     sensitiveOf: (type: string) => SensitivePaths | undefined,
   ): Promise<void> {
-    const touched = new Set(addresses);
-    const part: StateData = { ...state, resources: state.resources.filter((r) => touched.has(r.address)) };
+    // One pass over the records, however many addresses the line carries.
+    const touched = new Map<string, ResourceState[]>(addresses.map((a) => [a, []]));
+    for (const r of state.resources) touched.get(r.address)?.push(r);
+    const part: StateData = { ...state, resources: [...touched.values()].flat() };
     const split = splitSecrets(part, sensitiveOf);
     const line = {
       seq,

@@ -28,6 +28,8 @@ export class StateStore {
   private backedUp = false;
   private readonly journal: Journal;
   private catchUp: NodeJS.Timeout | undefined;
+  /** Address of each operation this store began, by pending id. */
+  private readonly pendingAddress = new Map<string, string>();
   /** How long the last full write took: the file follows the journal at a pace it can afford. */
   private lastWriteMs = 0;
   /**
@@ -96,16 +98,20 @@ export class StateStore {
   async beginPending(op: Omit<PendingOp, "id" | "startedAt" | "pid" | "host">): Promise<string> {
     const id = randomUUID();
     const record: PendingOp = { ...op, id, startedAt: new Date().toISOString(), pid: process.pid, host: hostname() };
+    this.pendingAddress.set(id, op.address);
     await this.commit((s) => s.pending.push(record), [op.address], { add: record });
     return id;
   }
 
   /** Finish a pending operation and record its outcome, durably, in one journal line. */
   endPending(id: string, change: (state: StateData) => void): Promise<void> {
-    const address = this.data.pending.find((p) => p.id === id)?.address;
+    // By id, not by a scan: with thousands of steps in flight the pending list is long.
+    const address = this.pendingAddress.get(id) ?? this.data.pending.find((p) => p.id === id)?.address;
+    this.pendingAddress.delete(id);
     return this.commit(
       (s) => {
-        s.pending = s.pending.filter((p) => p.id !== id);
+        const at = s.pending.findIndex((p) => p.id === id);
+        if (at >= 0) s.pending.splice(at, 1);
         change(s);
       },
       address === undefined ? undefined : [address],
