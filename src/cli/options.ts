@@ -41,6 +41,19 @@ export function paths(opts: GlobalOptions): { config: string; state: string; san
   return { config, state, sandboxDir };
 }
 
+/**
+ * The flags that point another hk command at the same state (` --sandbox`, ` -c FILE`,
+ * ` --state PATH`), for the commands hk suggests: a hint must work as printed.
+ */
+export function sameStateFlags(opts: GlobalOptions): string {
+  const quote = (v: string) => (/^[\w./@:+-]+$/.test(v) ? v : `'${v.replace(/'/g, "'\\''")}'`);
+  let flags = "";
+  if (opts.config !== "cluster.config.ts") flags += ` -c ${quote(opts.config)}`;
+  if (opts.state) flags += ` --state ${quote(opts.state)}`;
+  if (opts.sandbox) flags += " --sandbox";
+  return flags;
+}
+
 /** Colour by the usual rules (terminal, NO_COLOR, FORCE_COLOR, TERM=dumb), never with --no-color or --json. */
 export function useColor(opts: GlobalOptions): boolean {
   return !opts.json && wantsColor({ stream: process.stdout, noColorFlag: !opts.color });

@@ -10,7 +10,7 @@ import { acquireLock, type Lock } from "../engine/lock.js";
 import { registry as makeRegistry, type Registry } from "../engine/resource.js";
 import { statePaths, type StatePaths } from "../engine/state-file.js";
 import { StateStore } from "../engine/state-store.js";
-import { paths, parseDuration, type GlobalOptions } from "./options.js";
+import { parseDuration, paths, sameStateFlags, type GlobalOptions } from "./options.js";
 import { HK_VERSION } from "./version.js";
 
 export interface Target {
@@ -52,7 +52,7 @@ export async function openSession(opts: GlobalOptions, command: string, lock = t
     await mkdir(dirname(sp.state), { recursive: true, mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
       throw new AbortError(`${sp.state}: cannot create the state's folder ${dirname(sp.state)} (${err.code ?? err.message})`, "pass --state PATH in a folder you can write to");
     });
-    held = await acquireLock(sp.lock, { command, timeoutMs: parseDuration("--lock-timeout", opts.lockTimeout ?? "0s") });
+    held = await acquireLock(sp.lock, { command, timeoutMs: parseDuration("--lock-timeout", opts.lockTimeout ?? "0s"), flags: sameStateFlags(opts) });
   }
   let target: Target | undefined;
   try {

@@ -131,7 +131,8 @@ export async function tryLock(path: string, command: string): Promise<{ held: Lo
   return { holder };
 }
 
-export async function acquireLock(path: string, opts: { command: string; timeoutMs?: number; pollMs?: number }): Promise<Lock> {
+/** `flags`: what makes a suggested `hk unlock` reach this same lock (e.g. " --sandbox"). */
+export async function acquireLock(path: string, opts: { command: string; timeoutMs?: number; pollMs?: number; flags?: string }): Promise<Lock> {
   const deadline = Date.now() + (opts.timeoutMs ?? 0);
   const pause = () => new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
   for (let spins = 0; ; spins++) {
@@ -146,7 +147,7 @@ export async function acquireLock(path: string, opts: { command: string; timeout
       const holder = attempt === "retry" ? undefined : attempt.holder;
       throw new AbortError(
         `the state is locked by ${holder ? describeHolder(holder) : "another process"}`,
-        holder ? `wait for it, pass --lock-timeout to wait, or if that hk is gone for good run: hk unlock ${holder.id}` : "try again",
+        holder ? `wait for it, pass --lock-timeout to wait, or if that hk is gone for good run: hk unlock ${holder.id}${opts.flags ?? ""}` : "try again",
       );
     }
     await pause();
@@ -157,7 +158,7 @@ export async function acquireLock(path: string, opts: { command: string; timeout
  * `hk unlock ID`: remove the lock if it has that ID. A holder on this host that is still running
  * keeps it unless `force`: two hk writing one state is what the lock is there to prevent.
  */
-export async function forceUnlock(path: string, id: string, force = false): Promise<LockInfo> {
+export async function forceUnlock(path: string, id: string, force = false, flags = ""): Promise<LockInfo> {
   const holder = await readLock(path);
   if (!holder) throw new AbortError(`${path}: there is no lock to remove`);
   if (holder === "unreadable") {
@@ -168,7 +169,7 @@ export async function forceUnlock(path: string, id: string, force = false): Prom
   if (!force && holder.host === hostname() && holderAlive(holder)) {
     throw new AbortError(
       `${path}: the lock is held by ${describeHolder(holder)}, which is still running; removing it would let two hk write this state at once`,
-      `wait for it, or stop it (kill -INT ${holder.pid}); hk unlock --force ${id} removes the lock anyway`,
+      `wait for it, or stop it (kill -INT ${holder.pid}); hk unlock --force ${id}${flags} removes the lock anyway`,
     );
   }
   await unlink(path);

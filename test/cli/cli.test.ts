@@ -93,7 +93,10 @@ describe("hk CLI", () => {
   it("a saved plan applies exactly, and is refused once the state moved on", async () => {
     const s = setup();
     const planFile = join(s.dir, "plan.json");
-    expect((await hk(["plan", ...s.args, "--out", planFile], { cwd: s.dir, env: s.env })).code).toBe(0);
+    const saved = await hk(["plan", ...s.args, "--out", planFile], { cwd: s.dir, env: s.env });
+    expect(saved.code).toBe(0);
+    // The suggested command reaches the same state as the plan did.
+    expect(saved.stdout).toContain(`To apply exactly it, run: hk apply ${planFile} -c ${chain} --state ${s.state}\n`);
     expect(readFileSync(planFile, "utf8")).not.toContain("t0ps3cret");
     // Flags that shape a plan cannot reshape a saved one.
     const reshaped = await hk(["apply", planFile, ...s.args, "--target", "fake.a1", "--refresh=false"], { cwd: s.dir, env: s.env });
@@ -165,7 +168,7 @@ describe("hk CLI", () => {
     const holder = JSON.parse(readFileSync(`${s.state}.lock`, "utf8")) as { id: string; pid: number };
     expect(second.stderr).toContain(`the state is locked by pid ${holder.pid} on `);
     expect(second.stderr).toContain(`"hk apply", since `);
-    expect(second.stderr).toContain(`hk unlock ${holder.id}`);
+    expect(second.stderr).toContain(`hk unlock ${holder.id} -c ${chain} --state ${s.state}`);
     const wrong = await hk(["unlock", "not-it", ...s.args], { cwd: s.dir, env: s.env });
     expect(wrong.stderr).toContain(`the lock has ID ${holder.id}, not not-it`);
     // Its holder is still running here: unlocking would make two writers.

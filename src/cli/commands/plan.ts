@@ -5,7 +5,7 @@ import { AbortError } from "../../engine/errors.js";
 import { savePlan } from "../../engine/plan-file.js";
 import { hasChanges } from "../../engine/plan.js";
 import { makePlan } from "../apply-service.js";
-import type { PlanningOptions } from "../options.js";
+import { sameStateFlags, type PlanningOptions } from "../options.js";
 import { createOutput } from "../output.js";
 import { openSession } from "../session.js";
 
@@ -28,7 +28,7 @@ export default async function plan(opts: Options): Promise<number> {
       await savePlan(opts.out, plan).catch((err: NodeJS.ErrnoException) => {
         throw new AbortError(`--out ${opts.out}: cannot write the plan there (${err.code ?? err.message})`, NO_FOLDER);
       });
-      out.say(`Saved the plan to ${opts.out}. To apply exactly it, run: hk apply ${opts.out}`);
+      out.say(`Saved the plan to ${opts.out}. To apply exactly it, run: hk apply ${opts.out}${sameStateFlags(opts)}`);
     }
     return opts.detailedExitcode && hasChanges(plan) ? 2 : 0;
   } finally {
