@@ -195,6 +195,17 @@ async function planApplyEntries(req: PlanRequest, working: StateData, graph: Dep
     entries.set(address, d.entry);
   }
   if (errors.length > 0) throw new AbortError(`invalid resource inputs:\n${errors.join("\n")}`);
+  // What an interrupted run made for itself and could not delete: gone with this apply.
+  if (!scope) {
+    for (const type of req.registry.values()) {
+      if (!type.strays) continue;
+      for (const f of await type.strays(stepContext(req.bus, req.signal, `${type.type}.*`, "read"), req.stack.name)) {
+        let address = `${type.type}.${f.name}`;
+        for (let n = 2; entries.has(address); n++) address = `${type.type}.${f.name}_${n}`;
+        entries.set(address, { address, type: type.type, action: "delete", reason: "left by an interrupted hk run", leftover: true, id: f.id, before: f.inputs, changes: [], dependencies: [] });
+      }
+    }
+  }
   return [...entries.values()];
 }
 

@@ -99,6 +99,12 @@ export interface ResourceType<I extends JsonObject = JsonObject, O extends JsonO
    * in the destroy plan and deleted with `delete`. Only objects labelled for the stack qualify.
    */
   discover?(ctx: StepContext, stack: string): Promise<Discovered<I, O>[]>;
+  /**
+   * Objects of this type that only an hk run makes for itself and deletes before it ends (a build
+   * server and its key) yet are still there: left by a run killed half way. hk holds the state's
+   * lock while planning, so no run of this stack owns them: every apply plans their deletion.
+   */
+  strays?(ctx: StepContext, stack: string): Promise<Discovered<I, O>[]>;
   /** Types whose discovered objects must be gone before this type's are deleted (a network after its servers). */
   readonly deleteAfter?: readonly string[];
 }

@@ -83,6 +83,24 @@ describe("sandbox lifecycle of the example config", () => {
     expect((await hk(["plan", "--sandbox", "--detailed-exitcode"], { cwd: dir, env })).code).toBe(0);
   });
 
+  it("what a killed run made for itself (a build server and key) is deleted by the next apply", async () => {
+    // As a build killed by a second Ctrl-C leaves them: labelled hk/temporary for this stack.
+    await hcloud("ssh-key", "create", "--name", "hk-talos-build-dead", "--public-key", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl x", "--label", "hk/temporary=image-build", "--label", "hk/stack=k8s");
+    await hcloud("server", "create", "--name", "hk-talos-build-dead", "--type", "cx23", "--image", "debian-12", "--label", "hk/temporary=image-build", "--label", "hk/stack=k8s");
+    await hcloud("ssh-key", "create", "--name", "someone-elses", "--public-key", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIrRSjAXMIQy1WSXj0RBWz0RdykRMvxq/FUBfHvQXIWU y", "--label", "hk/temporary=image-build", "--label", "hk/stack=other");
+    const plan = await hk(["plan", "--sandbox", "--detailed-exitcode"], { cwd: dir, env });
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain("- hcloud_server.hk-talos-build-dead");
+    expect(plan.stdout).toContain("- hcloud_ssh_key.hk-talos-build-dead");
+    expect(plan.stdout).toContain("left by an interrupted hk run");
+    expect(plan.stdout).toContain("Plan: 0 to add, 0 to change, 2 to destroy.");
+    expect((await hk(["apply", "--sandbox", "--auto-approve"], { cwd: dir, env })).code).toBe(0);
+    expect(JSON.parse(await hcloud("server", "list", "-o", "json"))).toBeNull();
+    expect((JSON.parse(await hcloud("ssh-key", "list", "-o", "json")) as Array<{ name: string }>).map((k) => k.name)).toEqual(["someone-elses"]);
+    await hcloud("ssh-key", "delete", "someone-elses");
+    expect((await hk(["plan", "--sandbox", "--detailed-exitcode"], { cwd: dir, env })).code).toBe(0);
+  });
+
   it("a rule change plans one in-place update with the rule diff; a Talos bump plans the image replacement", async () => {
     const cfg = join(dir, "cluster.config.ts");
     const original = readFileSync(cfg, "utf8");

@@ -12,7 +12,7 @@ import { AbortError, BugError } from "../../engine/errors.js";
 import type { Cost, Discovered, ReadResult, ResourceType, StepContext } from "../../engine/resource.js";
 import type { JsonObject } from "../../engine/values.js";
 import { getLoadBalancer, getServer, listLoadBalancers, listServers, type HcloudClient } from "../../providers/hcloud/index.js";
-import { labelledFor, stackSelectors } from "./labels.js";
+import { labelledFor, labelValue, STACK_LABEL, stackSelectors, TEMPORARY_LABEL } from "./labels.js";
 
 /** A discovered object this one is tied to and must be deleted after. */
 export interface Tie {
@@ -53,7 +53,12 @@ export interface LeftoverSpec<T extends { id: number; name: string; labels: Reco
   ties?(obj: T): Tie[];
   cost?(client: HcloudClient, inputs: JsonObject): Promise<Cost | undefined>;
   deleteAfter?: string[];
+  /** hk makes objects of this kind for itself during a run (the image build's server and key): ones still there are strays. */
+  temporaries?: boolean;
 }
+
+/** The name part of a swept object's plan address (`hcloud_server.<name>`): its own name, made address-safe. */
+const planName = (o: { id: number; name: string }): string => o.name.replace(/[^A-Za-z0-9_-]/g, "_") || String(o.id);
 
 const anyObject = z.record(z.string(), z.json()) as z.ZodType<JsonObject>;
 
@@ -167,7 +172,7 @@ export function leftoverType<T extends { id: number; name: string; labels: Recor
           }
         }
         const inputs = spec.describe(o);
-        const swept: Swept = { id: String(o.id), name: o.name.replace(/[^A-Za-z0-9_-]/g, "_") || String(o.id), inputs: keep === undefined ? inputs : { ...inputs, kept: keep }, outputs: { id: o.id } };
+        const swept: Swept = { id: String(o.id), name: planName(o), inputs: keep === undefined ? inputs : { ...inputs, kept: keep }, outputs: { id: o.id } };
         if (keep !== undefined) swept.keep = keep;
         if (spec.ties) swept.after = ties.map((t) => ({ type: t.type, id: String(t.id) }));
         out.push(swept);
@@ -175,6 +180,16 @@ export function leftoverType<T extends { id: number; name: string; labels: Recor
       return out;
     },
   };
+  if (spec.temporaries) {
+    // Labelled hk/temporary for this stack: made by a run for itself and left when it was killed.
+    type.strays = async (ctx, stack) => {
+      const found = await spec.list(api(ctx), `${TEMPORARY_LABEL},${STACK_LABEL}==${labelValue(stack)}`);
+      return found
+        .filter((o) => o.labels[STACK_LABEL] === labelValue(stack))
+        .sort((a, b) => a.id - b.id)
+        .map((o) => ({ id: String(o.id), name: planName(o), inputs: spec.describe(o), outputs: { id: o.id } }));
+    };
+  }
   const cost = spec.cost;
   // A kept object saves nothing.
   if (cost) type.cost = async (inputs) => (typeof inputs["kept"] === "string" ? undefined : cost(client, inputs));

@@ -71,6 +71,7 @@ export function leftoverTypes(client: HcloudClient): ResourceType[] {
       type: "hcloud_server",
       noun: "server",
       cli: "server",
+      temporaries: true,
       list: (c, sel) => listServers(c, { labelSelector: sel }),
       get: (c, id) => getServer(c, id),
       isProtected: (s) => s.protection?.delete === true,
@@ -153,6 +154,7 @@ export function leftoverTypes(client: HcloudClient): ResourceType[] {
     leftoverType(client, {
       type: "hcloud_ssh_key",
       noun: "SSH key",
+      temporaries: true,
       list: (c, sel) => listSshKeys(c, { labelSelector: sel }),
       get: getSshKey,
       // Servers do not keep a reference to the key they were made with.
