@@ -35,7 +35,8 @@ export async function makePlan(session: Session, out: Output, mode: "apply" | "d
 /** Refuse early when nobody can answer the confirmation question. */
 export function requireApproval(autoApprove: boolean, json: boolean): void {
   if (autoApprove) return;
-  if (!process.stdin.isTTY || json) throw new AbortError("no terminal to confirm the apply on, so nothing was done", "pass --auto-approve to apply without asking");
+  if (json) throw new AbortError("--json needs --auto-approve: a confirmation prompt would break the JSON stream, so nothing was done", "pass --auto-approve as well");
+  if (!process.stdin.isTTY) throw new AbortError("no terminal to confirm the apply on, so nothing was done", "pass --auto-approve to apply without asking");
 }
 
 export async function confirmPlan(out: Output, plan: Plan, autoApprove: boolean): Promise<boolean> {

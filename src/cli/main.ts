@@ -17,7 +17,14 @@ const program = new Command("hk")
   .description("Plan, apply and destroy a self-managing Talos Kubernetes cluster on Hetzner Cloud")
   .version(HK_VERSION, "-v, --version")
   .showHelpAfterError("(run hk --help for usage)")
-  .configureHelp({ sortSubcommands: false });
+  .configureHelp({ sortSubcommands: false })
+  // Flag and argument errors are commander's to print; with --json the stream still ends with them.
+  .exitOverride((err) => {
+    if (err.exitCode !== 0 && process.argv.includes("--json")) {
+      process.stdout.write(JSON.stringify({ type: "diagnostic", time: new Date().toISOString(), severity: "error", message: err.message }) + "\n");
+    }
+    process.exit(err.exitCode);
+  });
 
 const common = (cmd: Command, opts: { lock?: boolean } = {}) => {
   cmd

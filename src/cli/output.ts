@@ -52,7 +52,7 @@ export async function createOutput(opts: GlobalOptions): Promise<Output> {
     },
     async confirm(question) {
       const { confirm } = await import("../ui/confirm.js");
-      return confirm(question, { stdin: process.stdin, stdout: process.stdout });
+      return confirm(question, { stdin: process.stdin, stdout: process.stdout, plain: !color });
     },
     say(line) {
       if (!opts.json) process.stdout.write(line + "\n");

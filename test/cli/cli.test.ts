@@ -84,6 +84,15 @@ describe("hk CLI", () => {
     for (const t of ["refresh-start", "plan", "apply-start", "step-start", "step-done", "apply-done"]) expect(types).toContain(t);
     expect(events.find((e) => e.type === "plan")?.plan?.summary).toEqual({ add: 8, change: 0, destroy: 0 });
     expect(r.stdout).not.toContain("t0ps3cret");
+    // So does a flag commander refuses, and --json without --auto-approve says why it is refused.
+    const badFlag = await hk(["plan", ...s.args, "--json", "--bogus"], { cwd: s.dir, env: s.env });
+    expect([badFlag.code, JSON.parse(badFlag.stdout)]).toMatchObject([1, { type: "diagnostic", severity: "error", message: "error: unknown option '--bogus'" }]);
+    const unapproved = await hk(["apply", ...s.args, "--json"], { cwd: s.dir, env: s.env });
+    expect(unapproved.stderr).toContain("--json needs --auto-approve");
+    // Read commands answer with one JSON document.
+    expect(JSON.parse((await hk(["validate", ...s.args, "--json"], { cwd: s.dir, env: s.env })).stdout)).toMatchObject({ valid: true, resources: expect.arrayContaining(["fake.c2"]) });
+    const graph = JSON.parse((await hk(["graph", ...s.args, "--json"], { cwd: s.dir, env: s.env })).stdout) as { nodes: string[]; edges: Array<{ from: string; to: string }> };
+    expect([graph.nodes.length, graph.edges]).toEqual([8, expect.arrayContaining([{ from: "fake.a1", to: "fake.a2" }])]);
     // A refusal ends the stream with an error diagnostic, not silence.
     const bad = await hk(["plan", ...s.args, "--json", "--target", "fake.nope"], { cwd: s.dir, env: s.env });
     expect(bad.code).toBe(1);

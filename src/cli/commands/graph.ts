@@ -13,7 +13,11 @@ export default async function graph(opts: GlobalOptions & { full: boolean }): Pr
   try {
     const state = (await readStateForDisplay(where.state)) ?? emptyState("-", target.stack.name, "-");
     const g = buildResourceGraph(target.stack.resources, state);
-    process.stdout.write(toDot(opts.full ? g : transitiveReduction(g), target.stack.name));
+    const shown = opts.full ? g : transitiveReduction(g);
+    if (opts.json) {
+      const edges = shown.edges().sort((x, y) => (x[0] + x[1] < y[0] + y[1] ? -1 : 1));
+      process.stdout.write(JSON.stringify({ nodes: [...shown.nodes()].sort(), edges: edges.map(([from, to]) => ({ from, to })) }) + "\n");
+    } else process.stdout.write(toDot(shown, target.stack.name));
     return 0;
   } finally {
     await target.close();

@@ -12,7 +12,8 @@ export default async function validate(opts: GlobalOptions): Promise<number> {
   try {
     checkStack(target.stack, target.registry, [], []);
     const order = buildResourceGraph(target.stack.resources, emptyState("-", target.stack.name, "-")).topological();
-    process.stdout.write(`${loaded.path}: valid; ${order.length} resources:\n${order.map((a) => `  ${a}`).join("\n")}\n`);
+    if (opts.json) process.stdout.write(JSON.stringify({ config: loaded.path, valid: true, resources: order }) + "\n");
+    else process.stdout.write(`${loaded.path}: valid; ${order.length} resources:\n${order.map((a) => `  ${a}`).join("\n")}\n`);
     return 0;
   } finally {
     await target.close();
