@@ -26,8 +26,14 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
   const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, alias: { hkctl: selfEntry() } });
   let loaded: unknown;
   try {
-    loaded = await jiti.import(path, { default: true });
+    const mod = (await jiti.import(path)) as Record<string, unknown> | null;
+    if (mod === null || typeof mod !== "object" || !("default" in mod)) {
+      const names = mod && typeof mod === "object" ? Object.keys(mod) : [];
+      throw new AbortError(`${path}: has no default export${names.length > 0 ? ` (it exports ${names.join(", ")})` : ""}`, "end it with: export default defineConfig({ ... })");
+    }
+    loaded = mod.default;
   } catch (err) {
+    if (err instanceof AbortError) throw err;
     const message = String((err as Error).message ?? err);
     const first = (message.split("\n")[0] ?? "").trim();
     // jiti puts where a syntax error is on a line of its own: `  /path/cluster.config.ts:2:28`.

@@ -33,14 +33,24 @@ export const lifecycleSchema = z
   })
   .optional();
 
+/** Hetzner's network zone of each location. */
+const NETWORK_ZONE = { nbg1: "eu-central", fsn1: "eu-central", hel1: "eu-central", ash: "us-east", hil: "us-west", sin: "ap-southeast" } as const;
+
 export const clusterConfigSchema = z.strictObject({
   /** Cluster name: Hetzner labels (caph-cluster-<name>=owned) and every resource name derive from it. */
   name: name.default("k8s"),
   hcloud: z
     .strictObject({
       location: z.enum(["nbg1", "fsn1", "hel1", "ash", "hil", "sin"], { error: "expected a Hetzner location: nbg1, fsn1, hel1, ash, hil or sin" }).default("nbg1"),
-      networkZone: z.enum(["eu-central", "us-east", "us-west", "ap-southeast"]).default("eu-central"),
+      /** The location's network zone; given, it must be that one (a private network lives in one zone). */
+      networkZone: z.enum(["eu-central", "us-east", "us-west", "ap-southeast"]).optional(),
     })
+    .superRefine((h, ctx) => {
+      if (h.networkZone !== undefined && h.networkZone !== NETWORK_ZONE[h.location]) {
+        ctx.addIssue({ code: "custom", path: ["networkZone"], message: `${h.location} is in network zone ${NETWORK_ZONE[h.location]}, not ${h.networkZone}` });
+      }
+    })
+    .transform((h) => ({ ...h, networkZone: h.networkZone ?? NETWORK_ZONE[h.location] }))
     .prefault({}),
   talos: z
     .strictObject({

@@ -4,7 +4,7 @@ import type { Stack } from "./declaration.js";
 import type { EventBus } from "./events.js";
 import type { CostLine, PlanEntry } from "./plan.js";
 import type { Registry } from "./resource.js";
-import { errorMessage } from "./errors.js";
+import { AbortError, errorMessage } from "./errors.js";
 import { hasUnknown, type JsonObject } from "./values.js";
 
 export async function planCosts(entries: readonly PlanEntry[], registry: Registry, stack: Stack, fromNothing: boolean, bus: EventBus): Promise<CostLine[]> {
@@ -27,7 +27,8 @@ export async function planCosts(entries: readonly PlanEntry[], registry: Registr
       if (sign !== 0) lines.push({ monthly: c.monthly, currency: c.currency, what: c.what, subject: c.by, sign });
     }
   } catch (err) {
-    bus.emit({ type: "diagnostic", severity: "warning", message: `cost estimate unavailable: ${errorMessage(err)}` });
+    const next = err instanceof AbortError && err.next ? ` (${err.next})` : "";
+    bus.emit({ type: "diagnostic", severity: "warning", message: `cost estimate unavailable: ${errorMessage(err)}${next}` });
   }
   return lines;
 }

@@ -47,6 +47,9 @@ describe("hk CLI", () => {
     const broken = await hk(["plan", "-c", "broken.ts"], { cwd: dir });
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/broken\.ts:1:\d+: cannot load the config: ParseError/);
+    writeFileSync(join(dir, "nodefault.ts"), "export const config = {};\n");
+    const nodefault = await hk(["plan", "-c", "nodefault.ts"], { cwd: dir });
+    expect(nodefault.stderr).toMatch(/nodefault\.ts: has no default export \(it exports config\)\n {2}end it with: export default defineConfig/);
   });
 
   it("rejects bad flag values with the flag named", async () => {

@@ -29,4 +29,9 @@ describe("cluster config", () => {
     expect(problems({ network: { services: "10.10.128.0/20" } })).toEqual(["network.services: overlaps the pod network 10.10.128.0/17"]);
     expect(problems({ network: { pods: "10.10.64.0/18", services: "10.20.0.0/20" } })).toEqual(["network.pods: overlaps the control-plane subnet 10.10.64.0/25"]);
   });
+
+  it("derives the network zone from the location, and refuses one that does not match", () => {
+    expect(clusterConfigSchema.parse({ hcloud: { location: "ash" } }).hcloud.networkZone).toBe("us-east");
+    expect(problems({ hcloud: { location: "ash", networkZone: "eu-central" } })).toEqual(["hcloud.networkZone: ash is in network zone us-east, not eu-central"]);
+  });
 });
