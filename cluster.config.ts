@@ -1,27 +1,43 @@
-// The cluster of seed 001: three cx33 control-plane nodes in Nuremberg running Talos, managed by
-// Cluster API. Every value shown here is also hk's default; change what you need.
+// The cluster of seed 001: three cx33 control-plane nodes in Nuremberg running Talos, to be run by
+// Cluster API. Every value shown is also hk's default; change what you need, and `hk validate`
+// checks it (every problem named with its path).
+//
+// What hk makes from this today: the Talos snapshot (`talos`) and the cluster firewall
+// (`firewall`), in `hcloud.location`. `kubernetes`, `controlPlane`, `network` and `versions` are
+// for the resources still to come (kind bootstrap cluster, Cluster API, pivot, ArgoCD); the plan
+// already prices what CAPH will create from `controlPlane`.
 import { defineConfig } from "hkctl";
 
 export default defineConfig({
+  // Labels (caph-cluster-<name>=owned) and resource names derive from it: 1-32 of a-z 0-9 -.
   name: "k8s",
+  // nbg1, fsn1, hel1 (eu-central), ash (us-east), hil (us-west), sin (ap-southeast). The network
+  // zone follows from the location; given, it must match.
   hcloud: { location: "nbg1", networkZone: "eu-central" },
   talos: {
-    version: "v1.12.2",
-    arch: "amd64",
+    version: "v1.12.2", // a change replaces the snapshot (the new one is built first)
+    arch: "amd64", // or arm64 (built on a cax11)
+    // Official Image Factory extensions; or give `schematicId: "<64 hex>"` to use a schematic of yours.
     extensions: ["siderolabs/qemu-guest-agent"],
+    // Optional: imageFactory: "https://factory.talos.dev" (or a mirror), buildServerType: "cx23"
+    // (the temporary server the image is written on), lifecycle: { protect: true } (refuse to
+    // delete or replace the snapshot).
   },
   kubernetes: { version: "v1.32.2" },
   controlPlane: { replicas: 3, serverType: "cx33", loadBalancerType: "lb11" },
   network: {
     cidr: "10.10.0.0/16",
-    controlPlaneSubnet: "10.10.64.0/25",
-    pods: "10.10.128.0/17",
+    controlPlaneSubnet: "10.10.64.0/25", // must lie inside `cidr`
+    pods: "10.10.128.0/17", // pods, services and the control plane must not overlap
     services: "10.10.96.0/20",
   },
   firewall: {
     // Kubernetes API (6443) and Talos API (50000) are reachable from these ranges only
-    // (seed 001: private ranges, reached through a VPN).
+    // (seed 001: private ranges, reached through a VPN). IPv4 or IPv6 CIDRs.
     adminCidrs: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"],
+    // Rules added after the defaults, e.g. HTTPS from anywhere:
+    // extraRules: [{ description: "HTTPS", protocol: "tcp", port: "443", sourceIps: ["0.0.0.0/0", "::/0"] }],
+    // lifecycle: { protect: true },
   },
   versions: {
     clusterApi: "v1.10.10",

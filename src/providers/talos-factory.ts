@@ -60,7 +60,7 @@ export function talosFactory(opts: TalosFactoryOptions = {}): TalosFactory {
         last = err instanceof Error && err.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : "connection failed";
       }
     }
-    throw new ExternalError(`Talos Image Factory ${url}: POST /schematics failed ${maxAttempts} times (${last})`, true);
+    throw new ExternalError(`Talos Image Factory ${url}: POST /schematics failed ${maxAttempts} times (${last}); hk needs it to build the snapshot: check that it can be reached, or set talos.imageFactory to a mirror or talos.schematicId`, true);
   };
 
   return {
