@@ -1,21 +1,14 @@
 // Fields the real clients send as IDs where others send names (or as numeric strings), the legacy
 // `datacenter` object they read on primary IPs, and the request rules an audit found missing.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { python } from "./clients.js";
-import { cliSession, type CliSession } from "./cli-session.js";
+import { useCliSession } from "./cli-session.js";
 
-let s: CliSession;
-
-beforeAll(async () => {
-  s = await cliSession();
-});
-afterAll(() => s.close());
-afterEach(() => {
-  expect(s.fx.drainProblems()).toEqual([]);
-});
+const s = useCliSession();
+const url = () => s.session().fx.url;
 
 async function py<T = Record<string, unknown>>(script: string): Promise<T> {
-  const r = await python(s.fx.url, script);
+  const r = await python(url(), script);
   if (r.code !== 0) throw new Error(`python failed (${r.code}):\n${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }
@@ -26,7 +19,7 @@ interface Answer {
 }
 
 async function api(method: string, path: string, body?: unknown): Promise<Answer> {
-  const res = await fetch(s.fx.url + path, {
+  const res = await fetch(url() + path, {
     method,
     headers: { Authorization: "Bearer t", ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
