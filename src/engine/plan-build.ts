@@ -10,7 +10,7 @@ import { buildResourceGraph, declDependencies } from "./graph-build.js";
 import type { DepGraph } from "./graph.js";
 import { planCosts } from "./plan-costs.js";
 import { decideApply, type Decision } from "./plan-decide.js";
-import { planDestroyEntries } from "./plan-destroy.js";
+import { foundEntry, planDestroyEntries } from "./plan-destroy.js";
 import { redactDrift, redactEntry } from "./plan-redact.js";
 import { entryKey, summarize, type DriftEntry, type KeptEntry, type Plan, type PlanEntry } from "./plan.js";
 import { applyRecoveries, recoverPending, type Recovery } from "./recover.js";
@@ -54,8 +54,6 @@ export function checkStack(stack: Stack, registry: Registry, targets: readonly s
     if (seen.has(d.address)) problems.push(`${d.address}: declared twice`);
     seen.add(d.address);
   }
-  for (const [name, value] of Object.entries(stack.outputs ?? {}))
-    for (const r of collectRefs(value)) if (!seen.has(r.$ref)) problems.push(`outputs.${name}: refers to ${r.$ref}, which the config does not declare`);
   // A reference to an output its type does not have would plan as "known after apply" and fail
   // only half way through the apply: name it now.
   const typeOf = new Map(stack.resources.map((d) => [d.address, registry.get(d.type)]));
@@ -65,7 +63,12 @@ export function checkStack(stack: Stack, registry: Registry, targets: readonly s
     if (first !== "" && known && !known.includes(first)) problems.push(`${where}: refers to ${r.$ref}.${r.path}, but ${r.$ref} has no output ${first} (it has ${known.join(", ")})`);
   };
   for (const d of stack.resources) for (const r of collectRefs(d.inputs)) unknownOutput(d.address, r);
-  for (const [name, value] of Object.entries(stack.outputs ?? {})) for (const r of collectRefs(value)) unknownOutput(`outputs.${name}`, r);
+  for (const [name, value] of Object.entries(stack.outputs ?? {})) {
+    for (const r of collectRefs(value)) {
+      if (!seen.has(r.$ref)) problems.push(`outputs.${name}: refers to ${r.$ref}, which the config does not declare`);
+      else unknownOutput(`outputs.${name}`, r);
+    }
+  }
   for (const [flag, list] of [["--target", targets], ["--replace", replace]] as const)
     for (const a of list) if (!seen.has(a)) problems.push(`${flag} ${a}: no such resource in the config`);
   if (problems.length > 0) throw new AbortError(problems.join("\n"));
@@ -200,9 +203,8 @@ async function planApplyEntries(req: PlanRequest, working: StateData, graph: Dep
     for (const type of req.registry.values()) {
       if (!type.strays) continue;
       for (const f of await type.strays(stepContext(req.bus, req.signal, `${type.type}.*`, "read"), req.stack.name)) {
-        let address = `${type.type}.${f.name}`;
-        for (let n = 2; entries.has(address); n++) address = `${type.type}.${f.name}_${n}`;
-        entries.set(address, { address, type: type.type, action: "delete", reason: "left by an interrupted hk run", leftover: true, id: f.id, before: f.inputs, changes: [], dependencies: [] });
+        const entry = foundEntry(type.type, f, "left by an interrupted hk run", (a) => entries.has(a));
+        entries.set(entry.address, entry);
       }
     }
   }

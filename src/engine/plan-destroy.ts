@@ -4,9 +4,17 @@
 import { declDependencies } from "./graph-build.js";
 import type { DepGraph } from "./graph.js";
 import type { PlanRequest } from "./plan-build.js";
+import type { Discovered } from "./resource.js";
 import { entryKey, type KeptEntry, type PlanEntry } from "./plan.js";
 import type { StateData } from "./state.js";
 import { stepContext } from "./step-context.js";
+
+/** A delete entry for an object a type found (leftover or stray), at a free address `type.name[_n]`. */
+export function foundEntry(type: string, f: Discovered, reason: string, taken: (address: string) => boolean): PlanEntry {
+  let address = `${type}.${f.name}`;
+  for (let n = 2; taken(address); n++) address = `${type}.${f.name}_${n}`;
+  return { address, type, action: "delete", reason, leftover: true, id: f.id, before: f.inputs, changes: [], dependencies: [] };
+}
 
 export async function planDestroyEntries(req: PlanRequest, working: StateData, graph: DepGraph, kept: KeptEntry[] = []): Promise<PlanEntry[]> {
   const decls = new Map(req.stack.resources.map((d) => [d.address, d]));
@@ -56,15 +64,13 @@ export async function planDestroyEntries(req: PlanRequest, working: StateData, g
       const found = await type.discover(stepContext(req.bus, req.signal, `${type.type}.*`, "read"), req.stack.name);
       for (const f of found) {
         if (known.has(f.id)) continue;
-        let address = `${type.type}.${f.name}`;
-        for (let n = 2; entries.has(address) || kept.some((k) => k.address === address); n++) address = `${type.type}.${f.name}_${n}`;
+        const entry = foundEntry(type.type, f, `leftover labelled for ${req.stack.name}`, (a) => entries.has(a) || kept.some((k) => k.address === a));
         if (f.keep !== undefined) {
-          kept.push({ address, type: type.type, id: f.id, reason: f.keep });
+          kept.push({ address: entry.address, type: type.type, id: f.id, reason: f.keep });
           continue;
         }
-        const entry: PlanEntry = { address, type: type.type, action: "delete", reason: `leftover labelled for ${req.stack.name}`, leftover: true, id: f.id, before: f.inputs, changes: [], dependencies: [] };
-        entries.set(address, entry);
-        byObject.set(`${type.type} ${f.id}`, address);
+        entries.set(entry.address, entry);
+        byObject.set(`${type.type} ${f.id}`, entry.address);
         if (f.after) ties.push([entry, f.after]);
       }
     }

@@ -5,12 +5,10 @@
 import { AbortError } from "../../engine/errors.js";
 import { SENSITIVE } from "../../engine/plan-redact.js";
 import { isSecretMarker } from "../../engine/secrets.js";
-import { loadState, statePaths } from "../../engine/state-file.js";
-import { replayJournal } from "../../engine/state-journal.js";
-import { journalPath } from "../../engine/state-store.js";
+import { statePaths } from "../../engine/state-file.js";
 import { replaceNodes } from "../../engine/values.js";
 import { paths, useColor, type GlobalOptions } from "../options.js";
-import { readStateForDisplay } from "../read-state.js";
+import { readStateForDisplay, readStateWithSecrets } from "../read-state.js";
 
 export default async function output(name: string | undefined, opts: GlobalOptions): Promise<number> {
   const file = paths(opts).state;
@@ -31,17 +29,14 @@ export default async function output(name: string | undefined, opts: GlobalOptio
     return 0;
   }
   // One value, secrets opened (HK_STATE_KEY when the sidecar is encrypted), a crashed run's journal included.
-  const sp = statePaths(file);
-  const loaded = await loadState(sp, process.env.HK_STATE_KEY);
-  if (!loaded) throw new AbortError(`${file}: there is no state file yet`, "run hk apply first");
-  const state = loaded.state;
-  await replayJournal(journalPath(sp), state, process.env.HK_STATE_KEY, state.journalSeq ?? 0);
+  const state = await readStateWithSecrets(file, process.env.HK_STATE_KEY);
+  if (!state) throw new AbortError(`${file}: there is no state file yet`, "run hk apply first");
   if (!(name in state.outputs)) {
     const known = Object.keys(state.outputs).sort();
     throw new AbortError(`output ${name}: not in the state`, known.length > 0 ? `outputs: ${known.join(", ")}` : "the last apply recorded no outputs");
   }
   const value = state.outputs[name];
-  if (isSecretMarker(value)) throw new AbortError(`output ${name}: its value is missing from ${sp.secrets}`, "run hk apply to record it again");
+  if (isSecretMarker(value)) throw new AbortError(`output ${name}: its value is missing from ${statePaths(file).secrets}`, "run hk apply to record it again");
   process.stdout.write(typeof value === "string" && !opts.json ? (value.endsWith("\n") ? value : value + "\n") : JSON.stringify(value) + "\n");
   return 0;
 }
