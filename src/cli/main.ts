@@ -2,6 +2,7 @@
 // what comes back into an exit code. Nothing heavy is imported before a command runs, so
 // `hk --help` starts fast.
 import { Command, Option } from "commander";
+import { jsonLine } from "../ui/json-lines.js";
 import { HK_VERSION } from "./version.js";
 
 // A reader that goes away (`hk plan | head`) is not hk's error: stop writing to it and carry on,
@@ -21,7 +22,7 @@ const program = new Command("hk")
   // Flag and argument errors are commander's to print; with --json the stream still ends with them.
   .exitOverride((err) => {
     if (err.exitCode !== 0 && process.argv.includes("--json")) {
-      process.stdout.write(JSON.stringify({ type: "diagnostic", time: new Date().toISOString(), severity: "error", message: err.message }) + "\n");
+      process.stdout.write(jsonLine({ type: "diagnostic", severity: "error", message: err.message }, new Date()) + "\n");
     }
     process.exit(err.exitCode);
   });

@@ -1,6 +1,7 @@
 // The only place that turns errors into exit codes and text. User errors print one line (plus
 // what to do next), never a stack trace; hk's own bugs say so.
 import { AbortError, BugError, CreateFailedError, ExternalError } from "../engine/errors.js";
+import { jsonLine } from "../ui/json-lines.js";
 
 export async function runCommand(fn: () => Promise<number>, opts: { json?: boolean } = {}): Promise<number> {
   try {
@@ -9,7 +10,7 @@ export async function runCommand(fn: () => Promise<number>, opts: { json?: boole
     const text = describe(err);
     process.stderr.write(text);
     // With --json the stream ends with the error too, so a consumer reading only stdout knows why.
-    if (opts.json) process.stdout.write(JSON.stringify({ type: "diagnostic", time: new Date().toISOString(), severity: "error", message: text.trimEnd() }) + "\n");
+    if (opts.json) process.stdout.write(jsonLine({ type: "diagnostic", severity: "error", message: text.trimEnd() }, new Date()) + "\n");
     return 1;
   }
 }

@@ -10,7 +10,7 @@ import { inputChanges } from "./plan-decide.js";
 import { SENSITIVE } from "./plan-redact.js";
 import type { AnyResourceType, Observed, Registry, StepContext } from "./resource.js";
 import { redactPaths } from "./secrets.js";
-import { declaredIndex, outputSecrets, secretInputPaths, unionPaths } from "./sensitivity.js";
+import { declaredIndex, outputSecrets, secretRefPaths, unionPaths } from "./sensitivity.js";
 import type { StateStore } from "./state-store.js";
 import { findResource, type ResourceState, type StateData } from "./state.js";
 import { getPath, isEphemeral, replaceNodes, type JsonObject } from "./values.js";
@@ -70,7 +70,7 @@ function liveInputs(state: StateData, inputs: JsonObject): JsonObject {
 function secretInputsOf(env: OpEnv, decl: ResourceDecl): string[] {
   const state = env.store.current;
   if (declaredIndex(env.stack).get(decl.address) !== decl) return unionPaths(state.resources.find((r) => r.address === decl.address)?.secretInputs);
-  return unionPaths(secretInputPaths(decl, outputSecrets(env.stack, env.registry, state)));
+  return unionPaths(secretRefPaths(decl.inputs, outputSecrets(env.stack, env.registry, state)));
 }
 
 /** The lifecycle options a record keeps (what destroy needs once the resource left the config). */

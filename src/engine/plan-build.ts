@@ -15,7 +15,7 @@ import { redactDrift, redactEntry } from "./plan-redact.js";
 import { entryKey, summarize, type DriftEntry, type KeptEntry, type Plan, type PlanEntry } from "./plan.js";
 import { applyRecoveries, recoverPending, type Recovery } from "./recover.js";
 import { applyObservations, refreshState } from "./refresh.js";
-import { declaredIndex, outputSecrets, secretInputPaths, unionPaths } from "./sensitivity.js";
+import { declaredIndex, outputSecrets, secretRefPaths, unionPaths } from "./sensitivity.js";
 import type { AnyResourceType, Observed, Registry } from "./resource.js";
 import { findResource, type StateData } from "./state.js";
 import { stepContext } from "./step-context.js";
@@ -103,7 +103,7 @@ export async function buildPlan(req: PlanRequest): Promise<PlanOutcome> {
   for (const r of working.resources) if (r.secretInputs) recorded.set(r.address, unionPaths(recorded.get(r.address), r.secretInputs));
   const secretPathsOf = (address: string) => {
     const decl = decls.get(address);
-    return unionPaths(decl ? secretInputPaths(decl, secrets) : [], recorded.get(address));
+    return unionPaths(decl ? secretRefPaths(decl.inputs, secrets) : [], recorded.get(address));
   };
   const plan: Plan = {
     format: 1,

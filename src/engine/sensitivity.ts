@@ -50,11 +50,6 @@ export function secretRefPaths(value: unknown, secrets: OutputSecrets): string[]
     .map((p) => p.path);
 }
 
-/** The input paths of a declaration fed from sensitive outputs. */
-export function secretInputPaths(decl: Pick<ResourceDecl, "inputs">, secrets: OutputSecrets): string[] {
-  return secretRefPaths(decl.inputs, secrets);
-}
-
 /** Sorted union of path lists, for records and redaction. */
 export function unionPaths(...lists: Array<readonly string[] | undefined>): string[] {
   return [...new Set(lists.flatMap((l) => l ?? []))].sort();

@@ -1,5 +1,5 @@
 // `--json`: every engine event as one JSON object per line, `{"type", "time", ...fields}`, for
-// scripts and CI. The schema is documented in JSON.md; fields are only ever added, never renamed.
+// scripts and CI. The schema is documented in the README; fields are only ever added, never renamed.
 import type { EngineEvent, Listener } from "../engine/events.js";
 
 /** Writes each event as one line; `now` stamps the time (ISO 8601, UTC). */
