@@ -1,5 +1,6 @@
 // Fixed catalog of the emulated cloud: locations, datacenters and system images. They never change
 // and are not stored in the world file.
+import { byIdOrName } from "./input.js";
 
 export interface LocationDef {
   id: number;
@@ -43,12 +44,12 @@ export function locationByName(name: string): LocationDef | undefined {
 
 /** A location by ID or name, as "ID or name" request fields give it. */
 export function findLocation(ref: number | string): LocationDef | undefined {
-  return LOCATIONS.find((l) => (typeof ref === "number" ? l.id === ref : l.name === ref));
+  return byIdOrName(LOCATIONS, ref);
 }
 
 /** A datacenter by ID or name (the legacy `datacenter` request field). */
 export function findDatacenter(ref: number | string): DatacenterDef | undefined {
-  return DATACENTERS.find((d) => (typeof ref === "number" ? d.id === ref : d.name === ref));
+  return byIdOrName(DATACENTERS, ref);
 }
 
 export function datacenterOf(location: string): DatacenterDef {

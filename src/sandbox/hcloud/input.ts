@@ -50,6 +50,11 @@ export function idOrName(value: unknown, field: string): number | string {
   throw invalidInput({ [field]: ["must be an ID or a name"] });
 }
 
+/** The item an "ID or name" reference names in a list of things with both. */
+export function byIdOrName<T extends { id: number; name: string }>(list: readonly T[], ref: number | string): T | undefined {
+  return list.find((x) => (typeof ref === "number" ? x.id === ref : x.name === ref));
+}
+
 /** Optional "ID or name" field: undefined when absent or null. */
 export function optIdOrName(body: Body, field: string): number | string | undefined {
   const v = body[field];

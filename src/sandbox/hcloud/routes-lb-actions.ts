@@ -7,7 +7,7 @@ import { parseService, parseTarget, sameTarget } from "./lb-parts.js";
 import { allocatePrivateIp, network } from "./network-attach.js";
 import type { Project } from "./project.js";
 import type { Ctx, Reply, Route } from "./router.js";
-import { checkTarget } from "./routes-load-balancers.js";
+import { checkTarget, lbType } from "./routes-load-balancers.js";
 import { LB_TYPES } from "./types-catalog.js";
 import type { LoadBalancerRec } from "./world-types.js";
 
@@ -89,9 +89,7 @@ const publicInterface = (enabled: boolean) =>
 
 const changeType = lbAction("change_load_balancer_type", (_p, lb, b) => {
   if (b.load_balancer_type === undefined || b.load_balancer_type === null) throw invalidInput({ load_balancer_type: ["is required"] });
-  const ref = idOrName(b.load_balancer_type, "load_balancer_type");
-  const t = LB_TYPES.find((x) => (typeof ref === "number" ? x.id === ref : x.name === ref));
-  if (!t) throw invalidInput({ load_balancer_type: ["load balancer type not found"] });
+  const t = lbType(idOrName(b.load_balancer_type, "load_balancer_type"));
   if (lb.targets.length > t.maxTargets || lb.services.length > t.maxServices) throw invalidInput({ load_balancer_type: ["too small for the current services or targets"] });
   lb.type = t.name;
 });

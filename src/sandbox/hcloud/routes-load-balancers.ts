@@ -3,7 +3,7 @@
 import { LOCATIONS, locationByName } from "./catalog.js";
 import { invalidInput, opError, protectedFrom, uniqueness } from "./errors.js";
 import { loadBalancer } from "./finders.js";
-import { idOrName, optArray, optBool, optId, optObject, optString, pathId, resourceName } from "./input.js";
+import { byIdOrName, idOrName, optArray, optBool, optId, optObject, optString, pathId, resourceName } from "./input.js";
 import { publicIpv4, publicIpv6 } from "./ip.js";
 import { parseLabels } from "./labels.js";
 import { parseService, parseTarget, renderParts, sameTarget } from "./lb-parts.js";
@@ -55,8 +55,9 @@ export function checkTarget(p: Project, lb: LoadBalancerRec, t: TargetRec): void
   if (!t.usePrivateIp && s.ipv4 === null) throw opError(422, "resolve_cloud_public_targets_error", `server ${s.id} has no public IPv4`);
 }
 
-function lbType(ref: number | string): LbTypeDef {
-  const t = LB_TYPES.find((x) => (typeof ref === "number" ? x.id === ref : x.name === ref));
+/** A load balancer type by ID or name; 422 when there is none. */
+export function lbType(ref: number | string): LbTypeDef {
+  const t = byIdOrName(LB_TYPES, ref);
   if (!t) throw invalidInput({ load_balancer_type: ["load balancer type not found"] });
   return t;
 }

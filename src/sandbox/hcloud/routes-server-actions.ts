@@ -2,7 +2,7 @@
 // actions change status when they finish, and a boot with rescue enabled lands in the rescue system.
 import { invalidInput, opError } from "./errors.js";
 import { placementGroup, server } from "./finders.js";
-import { idOrName, optArray, optBool, optString, pathId, reqId } from "./input.js";
+import { byIdOrName, idOrName, optArray, optBool, optString, pathId, reqId } from "./input.js";
 import { allocatePrivateIp, macFor, network } from "./network-attach.js";
 import type { Project } from "./project.js";
 import { serversInPlacementGroup } from "./resolve.js";
@@ -38,7 +38,7 @@ function enableRescue(ctx: Ctx): Reply {
   if (type !== "linux64") throw invalidInput({ type: ["must be linux64"] });
   const keys = (optArray(ctx.body, "ssh_keys") ?? []).map((v) => {
     const ref = idOrName(v, "ssh_keys");
-    const key = p.data.sshKeys.find((k) => (typeof ref === "number" ? k.id === ref : k.name === ref));
+    const key = byIdOrName(p.data.sshKeys, ref);
     if (!key) throw invalidInput({ ssh_keys: [`SSH key ${String(ref)} not found`] });
     return key.public_key;
   });

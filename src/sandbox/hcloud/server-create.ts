@@ -3,7 +3,7 @@
 import { findDatacenter, findLocation } from "./catalog.js";
 import { invalidInput, opError, uniqueness } from "./errors.js";
 import { resolveImage } from "./images.js";
-import { exclusive, hostname, idOrName, optArray, optBool, optId, optIdOrName, optObject, optString } from "./input.js";
+import { byIdOrName, exclusive, hostname, idOrName, optArray, optBool, optId, optIdOrName, optObject, optString } from "./input.js";
 import { parseLabels } from "./labels.js";
 import { allocatePrivateIp, macFor } from "./network-attach.js";
 import { newPrimaryIp, primaryIp } from "./primary-ips.js";
@@ -18,7 +18,7 @@ import type { PrivateNetRec, ServerRec } from "./world-types.js";
 export const SPREAD_GROUP_MAX = 10;
 
 function serverType(ref: number | string): ServerTypeDef {
-  const t = SERVER_TYPES.find((x) => (typeof ref === "number" ? x.id === ref : x.name === ref));
+  const t = byIdOrName(SERVER_TYPES, ref);
   if (!t) throw invalidInput({ server_type: ["server type not found"] });
   return t;
 }
@@ -44,7 +44,7 @@ function pickLocation(body: Record<string, unknown>, type: ServerTypeDef): strin
 function sshKeyIds(p: Project, body: Record<string, unknown>): number[] {
   return (optArray(body, "ssh_keys") ?? []).map((v) => {
     const ref = idOrName(v, "ssh_keys");
-    const key = p.data.sshKeys.find((k) => (typeof ref === "number" ? k.id === ref : k.name === ref));
+    const key = byIdOrName(p.data.sshKeys, ref);
     if (!key) throw invalidInput({ ssh_keys: [`SSH key ${String(ref)} not found`] });
     return key.id;
   });
