@@ -1,9 +1,10 @@
 // Firewall rules as hk declares them, their API form both ways (so a rule read back equals the
 // rule declared and no false drift appears), and the default rule set of a cluster.
 import { z } from "zod";
+import { parseCidr } from "../../lib/cidr.js";
 import type { FirewallRuleApi, FirewallRuleBody } from "../../providers/hcloud/index.js";
 
-const cidr = z.string().regex(/^[0-9A-Fa-f:.]+\/\d{1,3}$/, { error: "expected a CIDR like 203.0.113.0/24 or 2001:db8::/32" });
+const cidr = z.string().refine((v) => parseCidr(v) !== undefined, { error: "expected a CIDR like 203.0.113.0/24 or 2001:db8::/32" });
 
 export const firewallRuleInput = z
   .object({
