@@ -1,5 +1,6 @@
 // Where a command's events go: the ink views on a terminal, plain text elsewhere, JSON lines
 // with --json. The engine only emits events; this picks their listeners.
+import isInCi from "is-in-ci";
 import { EventBus } from "../engine/events.js";
 import type { Plan } from "../engine/plan.js";
 import { useColor, type GlobalOptions } from "./options.js";
@@ -19,7 +20,9 @@ export async function createOutput(opts: GlobalOptions): Promise<Output> {
   const bus = new EventBus();
   const color = useColor(opts);
   // --no-color (or NO_COLOR) means plain text: no colours and no live view's cursor movements either.
-  const tty = process.stdout.isTTY === true && !opts.json && color;
+  // Under CI (a CI or CONTINUOUS_INTEGRATION variable) ink holds its live frames back until the
+  // end, so a job log would show nothing for minutes; plain lines print each step as it finishes.
+  const tty = process.stdout.isTTY === true && !opts.json && color && !isInCi;
   if (opts.json) {
     const { jsonListener } = await import("../ui/json-lines.js");
     bus.on(jsonListener(process.stdout));

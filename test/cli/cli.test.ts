@@ -1,9 +1,11 @@
 // The CLI as users run it: real processes, real files, the fake stack for speed.
+import { execFile } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../support/engine-harness.js";
-import { hk, startHk } from "../support/cli.js";
+import { HK_BIN, hk, startHk } from "../support/cli.js";
 
 const chain = join(import.meta.dirname, "..", "fixtures", "stacks", "chain.config.ts");
 
@@ -15,7 +17,33 @@ function setup(delay = "0") {
   return { dir, env, state, args };
 }
 
+/** Runs hk on a real pseudo-terminal (util-linux `script`), 100 columns wide; returns what it drew. */
+async function hkOnTerminal(args: string[], opts: { cwd: string; env: Record<string, string> }): Promise<string> {
+  const quote = (a: string) => `'${a.replaceAll("'", `'\\''`)}'`;
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, TERM: "xterm-256color" };
+  delete env.NO_COLOR;
+  delete env.FORCE_COLOR;
+  const cmd = `stty cols 100 rows 40; ${[process.execPath, HK_BIN, ...args].map(quote).join(" ")}`;
+  const { stdout } = await promisify(execFile)("script", ["-qec", cmd, "/dev/null"], { cwd: opts.cwd, env });
+  return stdout;
+}
+
 describe("hk CLI", () => {
+  it("draws a live view on a terminal, and plain coloured lines under CI, where ink would hold it back to the end", async () => {
+    const eraseLine = "\u001b[2K";
+    const green = "\u001b[32m";
+    const live = setup("40");
+    const drawn = await hkOnTerminal(["apply", ...live.args, "--auto-approve"], { cwd: live.dir, env: { ...live.env, CI: "false" } });
+    expect(drawn).toContain("Apply complete!");
+    expect(drawn).toContain(eraseLine);
+    const ci = setup("40");
+    const logged = await hkOnTerminal(["apply", ...ci.args, "--auto-approve"], { cwd: ci.dir, env: { ...ci.env, CI: "true" } });
+    expect(logged).toContain("Apply complete!");
+    expect(logged).toContain(green);
+    expect(logged).not.toContain(eraseLine);
+    expect(logged.split("Apply complete!")).toHaveLength(2);
+  });
+
   it("lists its commands and exits 0 for --help", async () => {
     const r = await hk(["--help"], { cwd: tempDir() });
     expect(r.code).toBe(0);
