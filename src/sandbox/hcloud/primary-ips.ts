@@ -1,5 +1,6 @@
 // Primary IPs: created with each server (auto_delete) or on their own; hk's destroy sweep finds
-// leftovers by label. Deleting one requires it to be unassigned (the rule in force after 1 May 2026).
+// leftovers by label. One goes only to a stopped server; deleting one requires it to be unassigned
+// (the rule in force after 1 May 2026) and unprotected. Its actions are in routes-primary-ip-actions.ts.
 import { findDatacenter, findLocation, locationByName } from "./catalog.js";
 import { invalidInput, notFound, opError, protectedFrom, uniqueness } from "./errors.js";
 import { exclusive, optBool, optId, optIdOrName, optString, pathId, resourceName } from "./input.js";
@@ -9,7 +10,7 @@ import { parseLabels } from "./labels.js";
 import { filterCommon, listReply } from "./list.js";
 import type { Project } from "./project.js";
 import type { Ctx, Route } from "./router.js";
-import type { PrimaryIpRec } from "./world-types.js";
+import type { PrimaryIpRec, ServerRec } from "./world-types.js";
 
 export function newPrimaryIp(p: Project, type: "ipv4" | "ipv6", location: string, assignee: number | null, autoDelete: boolean, name?: string): PrimaryIpRec {
   const used = new Set(p.data.primaryIps.map((ip) => ip.ip));
@@ -28,6 +29,17 @@ export function primaryIp(p: Project, id: number): PrimaryIpRec {
   const ip = p.data.primaryIps.find((x) => x.id === id);
   if (!ip) throw notFound(`primary IP with ID ${id}`);
   return ip;
+}
+
+/** Refuses what the API refuses before a primary IP of `type` goes to `server` (create and assign share the rule). */
+export function checkAssignable(server: ServerRec, type: PrimaryIpRec["type"]): void {
+  if (server.status !== "off") throw opError(422, "server_not_stopped", `server ${server.id} must be powered off to take a primary IP`);
+  if (server[type] !== null) throw opError(422, `server_has_${type}`, `server ${server.id} already has an ${type} address`);
+}
+
+export function assignTo(ip: PrimaryIpRec, server: ServerRec): void {
+  ip.assignee = server.id;
+  server[ip.type] = ip.id;
 }
 
 function render(ip: PrimaryIpRec): Record<string, unknown> {
@@ -74,14 +86,10 @@ function create(ctx: Ctx) {
   if (p.data.primaryIps.some((ip) => ip.name === name)) throw uniqueness("name");
   const labels = parseLabels(ctx.body.labels) ?? {};
   const autoDelete = optBool(ctx.body, "auto_delete") ?? false;
-  if (server && (type === "ipv4" ? server.ipv4 : server.ipv6) !== null) throw opError(422, `server_has_${type}`, `the server already has an ${type} address`);
+  if (server) checkAssignable(server, type);
   const rec = newPrimaryIp(p, type, location, null, autoDelete, name);
   rec.labels = labels;
-  if (server) {
-    rec.assignee = server.id;
-    if (type === "ipv4") server.ipv4 = rec.id;
-    else server.ipv6 = rec.id;
-  }
+  if (server) assignTo(rec, server);
   const action = p.startAction("create_primary_ip", [{ id: rec.id, type: "primary_ip" }], { durationMs: 0 });
   return { status: 201, body: { primary_ip: render(rec), action: p.renderAction(action) } };
 }
@@ -103,25 +111,11 @@ function update(ctx: Ctx) {
 function remove(ctx: Ctx) {
   const p = ctx.project;
   const rec = primaryIp(p, pathId(ctx, "primary IP"));
-  if (rec.protection.delete) throw protectedFrom("primary IP");
+  if (rec.protection.delete) throw protectedFrom(`primary IP ${rec.id}`);
   if (rec.assignee !== null) throw opError(422, "must_be_unassigned", "the primary IP must be unassigned before it can be deleted");
   p.data.primaryIps = p.data.primaryIps.filter((x) => x !== rec);
   p.touch();
   return { status: 204 };
-}
-
-/** POST /primary_ips/{id}/actions/unassign: only from a stopped server, as the API requires. */
-function unassign(ctx: Ctx) {
-  const p = ctx.project;
-  const rec = primaryIp(p, pathId(ctx, "primary IP"));
-  if (rec.assignee === null) throw opError(422, "primary_ip_not_assigned", "the primary IP is not assigned");
-  const server = p.data.servers.find((s) => s.id === rec.assignee);
-  if (server && server.status !== "off") throw opError(422, "server_not_stopped", "the server must be powered off to unassign its primary IP");
-  if (server) server[rec.type] = null;
-  rec.assignee = null;
-  const action = p.startAction("unassign_primary_ip", [{ id: rec.id, type: "primary_ip" }, ...(server ? [{ id: server.id, type: "server" }] : [])]);
-  p.touch();
-  return { status: 201, body: { action: p.renderAction(action) } };
 }
 
 export const primaryIpRoutes: Route[] = [
@@ -139,5 +133,4 @@ export const primaryIpRoutes: Route[] = [
   { method: "GET", path: "/primary_ips/{id}", handler: (ctx) => ({ status: 200, body: { primary_ip: render(primaryIp(ctx.project, pathId(ctx, "primary IP"))) } }) },
   { method: "PUT", path: "/primary_ips/{id}", handler: update },
   { method: "DELETE", path: "/primary_ips/{id}", handler: remove },
-  { method: "POST", path: "/primary_ips/{id}/actions/unassign", handler: unassign },
 ];

@@ -8,6 +8,7 @@ import { loadBalancerRoutes } from "./routes-load-balancers.js";
 import { networkRoutes } from "./routes-networks.js";
 import { placementGroupRoutes } from "./routes-placement-groups.js";
 import { primaryIpRoutes } from "./primary-ips.js";
+import { primaryIpActionRoutes } from "./routes-primary-ip-actions.js";
 import type { Route } from "./router.js";
 import { serverActionRoutes } from "./routes-server-actions.js";
 import { serverRoutes } from "./routes-servers.js";
@@ -25,6 +26,7 @@ export const allRoutes: readonly Route[] = [
   ...networkRoutes,
   ...placementGroupRoutes,
   ...primaryIpRoutes,
+  ...primaryIpActionRoutes,
   ...serverRoutes,
   ...serverActionRoutes,
   ...serverImageRoutes,

@@ -32,3 +32,26 @@ export function python(endpoint: string, script: string): Promise<RunResult> {
   ].join("\n");
   return run("/usr/bin/python3", ["-"], { PATH: "/usr/bin:/bin", HOME: "/nonexistent", PYTHONDONTWRITEBYTECODE: "1" }, prelude + script);
 }
+
+/** `python` for scripts that print one JSON value: the parsed value, or a throw with python's stderr. */
+export async function pythonJson<T = Record<string, unknown>>(endpoint: string, script: string): Promise<T> {
+  const r = await python(endpoint, script);
+  if (r.code !== 0) throw new Error(`python failed (${r.code}):\n${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+export interface Answer {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON under test
+}
+
+/** One plain HTTP request to the endpoint, for what neither client lets a test see (status codes, raw bodies). */
+export async function rest(endpoint: string, method: string, path: string, body?: unknown): Promise<Answer> {
+  const res = await fetch(endpoint + path, {
+    method,
+    headers: { Authorization: "Bearer sandbox-token", ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
