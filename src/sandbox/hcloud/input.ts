@@ -43,6 +43,12 @@ export function optBool(body: Body, field: string): boolean | undefined {
   return v;
 }
 
+export function reqBool(body: Body, field: string): boolean {
+  const v = optBool(body, field);
+  if (v === undefined) throw invalidInput({ [field]: ["is required"] });
+  return v;
+}
+
 /** "ID or name" fields accept a number or a string (the CLI sends IDs, python names). */
 export function idOrName(value: unknown, field: string): number | string {
   if (typeof value === "number" && Number.isInteger(value)) return value;

@@ -1,6 +1,7 @@
-// Primary IP actions. Assigning and unassigning need the server powered off, as the API requires.
+// Primary IP actions. Assigning and unassigning need the server powered off, as the API requires;
+// delete protection cannot go on an IP that is deleted with its server (auto_delete).
 import { invalidInput, opError } from "./errors.js";
-import { optString, pathId, reqId } from "./input.js";
+import { optString, pathId, reqBool, reqId } from "./input.js";
 import { assignTo, checkAssignable, primaryIp } from "./primary-ips.js";
 import type { Ctx, Reply, Route } from "./router.js";
 
@@ -31,9 +32,21 @@ function unassign(ctx: Ctx): Reply {
   return { status: 201, body: { action: p.renderAction(action) } };
 }
 
+/** `delete` is required here (the volume's is not), as the spec's request schemas have it. */
+function changeProtection(ctx: Ctx): Reply {
+  const p = ctx.project;
+  const rec = primaryIp(p, pathId(ctx, "primary IP"));
+  const del = reqBool(ctx.body, "delete");
+  if (del && rec.autoDelete) throw invalidInput({ delete: ["cannot be enabled while auto_delete is true"] });
+  rec.protection.delete = del;
+  const action = p.startAction("change_protection", [{ id: rec.id, type: "primary_ip" }], { durationMs: 0 });
+  return { status: 201, body: { action: p.renderAction(action) } };
+}
+
 const path = (cmd: string) => `/primary_ips/{id}/actions/${cmd}`;
 
 export const primaryIpActionRoutes: Route[] = [
   { method: "POST", path: path("assign"), handler: assign },
   { method: "POST", path: path("unassign"), handler: unassign },
+  { method: "POST", path: path("change_protection"), handler: changeProtection },
 ];

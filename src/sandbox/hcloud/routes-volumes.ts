@@ -1,9 +1,9 @@
 // Volumes: enough for hk's destroy sweep to find and delete leftovers (create/list/get/update/delete),
-// plus attach/detach. A volume must be detached and unprotected to be deleted.
+// plus attach/detach and change_protection. A volume must be detached and unprotected to be deleted.
 import { LOCATIONS } from "./catalog.js";
 import { invalidInput, opError, protectedFrom, uniqueness } from "./errors.js";
 import { server, volume } from "./finders.js";
-import { idOrName, optId, optInt, optString, pathId, reqId, resourceName } from "./input.js";
+import { idOrName, optBool, optId, optInt, optString, pathId, reqId, resourceName } from "./input.js";
 import { parseLabels } from "./labels.js";
 import { filterCommon, listReply } from "./list.js";
 import type { Ctx, Reply, Route } from "./router.js";
@@ -80,6 +80,15 @@ function attach(ctx: Ctx, on: boolean): Reply {
   return { status: 201, body: { action: p.renderAction(action) } };
 }
 
+function changeProtection(ctx: Ctx): Reply {
+  const p = ctx.project;
+  const v = volume(p, pathId(ctx, "volume"));
+  const del = optBool(ctx.body, "delete");
+  if (del !== undefined) v.protection.delete = del;
+  const action = p.startAction("change_protection", [{ id: v.id, type: "volume" }], { durationMs: 0 });
+  return { status: 201, body: { action: p.renderAction(action) } };
+}
+
 export const volumeRoutes: Route[] = [
   {
     method: "GET",
@@ -97,4 +106,5 @@ export const volumeRoutes: Route[] = [
   { method: "DELETE", path: "/volumes/{id}", handler: remove },
   { method: "POST", path: "/volumes/{id}/actions/attach", handler: (ctx) => attach(ctx, true) },
   { method: "POST", path: "/volumes/{id}/actions/detach", handler: (ctx) => attach(ctx, false) },
+  { method: "POST", path: "/volumes/{id}/actions/change_protection", handler: changeProtection },
 ];

@@ -12,6 +12,12 @@ describe("OpenApiCheck", () => {
     expect(check.operation("POST", "/servers/42/actions/poweroff")).toBe("POST /servers/{id}/actions/poweroff");
   });
 
+  it("knows the assign and protection actions of primary IPs and volumes, so their answers are checked too", () => {
+    for (const path of ["/primary_ips/7/actions/assign", "/primary_ips/7/actions/change_protection", "/volumes/7/actions/change_protection"]) {
+      expect(check.operation("POST", path)).toBe(`POST ${path.replace("/7/", "/{id}/")}`);
+    }
+  });
+
   it("flags a body missing required fields, a wrong enum and a bad error envelope", () => {
     const sshKey = { id: 1, name: "k", fingerprint: "f", public_key: "p", labels: {}, created: "2026-01-01T00:00:00Z" };
     expect(check.problems({ method: "GET", path: "/ssh_keys/1", status: 200, contentType: json, body: JSON.stringify({ ssh_key: sshKey }) })).toEqual([]);
