@@ -12,7 +12,7 @@ import type { AnyResourceType, Observed, Registry, StepContext } from "./resourc
 import { redactPaths } from "./secrets.js";
 import { declaredIndex, outputSecrets, secretRefPaths, unionPaths } from "./sensitivity.js";
 import type { StateStore } from "./state-store.js";
-import { findResource, type ResourceState, type StateData } from "./state.js";
+import { standingRecord, type ResourceState } from "./state.js";
 import { getPath, isEphemeral, replaceNodes, type JsonObject } from "./values.js";
 
 export interface OpEnv {
@@ -33,7 +33,7 @@ function declOf(env: OpEnv, op: Op): ResourceDecl {
   const decl = declaredIndex(env.stack).get(op.entry.address);
   if (decl) return decl;
   // A temporary resource removed from the config but needed for a destroy: its dormant record.
-  const dormant = env.store.current.resources.find((r) => r.address === op.entry.address && r.status === "dormant");
+  const dormant = env.store.recordsAt(op.entry.address).find((r) => r.status === "dormant");
   if (dormant) return { address: dormant.address, type: dormant.type, inputs: dormant.inputs as ResourceDecl["inputs"], lifecycle: { temporary: true } };
   throw new BugError(`${op.entry.address} is neither declared nor dormant in the state`);
 }
@@ -43,9 +43,8 @@ const isTemporary = (env: OpEnv) => (address: string) =>
 
 /** Inputs resolved against the state now: every reference must point at an existing output. */
 export function applyInputs(env: OpEnv, decl: ResourceDecl, type: AnyResourceType): JsonObject {
-  const state = env.store.current;
   const resolved = resolveRefs(decl, (r) => {
-    const value = getPath(findResource(state, r.$ref)?.outputs, r.path);
+    const value = getPath(env.store.find(r.$ref)?.outputs, r.path);
     if (value === undefined) throw new ExternalError(`${decl.address} needs ${r.$ref}.${r.path}, which is not there`);
     return value;
   });
@@ -55,11 +54,11 @@ export function applyInputs(env: OpEnv, decl: ResourceDecl, type: AnyResourceTyp
 }
 
 /** Replace Ephemeral markers in recorded inputs with the temporary resource's live outputs. */
-function liveInputs(state: StateData, inputs: JsonObject): JsonObject {
+function liveInputs(store: StateStore, inputs: JsonObject): JsonObject {
   return replaceNodes(inputs, (node) => {
     if (!isEphemeral(node)) return undefined;
     const [type, name, ...path] = node.$ephemeral.split(".");
-    return { with: getPath(findResource(state, `${type}.${name}`)?.outputs, path.join(".")) };
+    return { with: getPath(store.find(`${type}.${name}`)?.outputs, path.join(".")) };
   }) as JsonObject;
 }
 
@@ -68,9 +67,8 @@ function liveInputs(state: StateData, inputs: JsonObject): JsonObject {
  * dormant temporary resource (no references left) from what its record already said.
  */
 function secretInputsOf(env: OpEnv, decl: ResourceDecl): string[] {
-  const state = env.store.current;
-  if (declaredIndex(env.stack).get(decl.address) !== decl) return unionPaths(state.resources.find((r) => r.address === decl.address)?.secretInputs);
-  return unionPaths(secretRefPaths(decl.inputs, outputSecrets(env.stack, env.registry, state)));
+  if (declaredIndex(env.stack).get(decl.address) !== decl) return unionPaths(env.store.recordsAt(decl.address)[0]?.secretInputs);
+  return unionPaths(secretRefPaths(decl.inputs, outputSecrets(env.stack, env.registry, (a) => env.store.find(a))));
 }
 
 /** The lifecycle options a record keeps (what destroy needs once the resource left the config). */
@@ -122,26 +120,20 @@ export async function runCreate(env: OpEnv, op: Op, ctx: StepContext): Promise<s
     // Cancelled mid-call (second Ctrl-C): what happened remotely is unknown, so the pending record
     // stays for the next run to resolve by looking.
     if (ctx.signal.aborted && !(err instanceof CreateFailedError)) throw err;
-    await env.store.endPending(pending, (s) => {
-      if (err instanceof CreateFailedError) {
-        // An earlier tainted object is still an object: it waits, deposed, for its delete.
-        for (const r of s.resources) if (r.address === decl.address && r.status === "tainted") r.status = "deposed";
-        s.resources = s.resources.filter((r) => !(r.address === decl.address && r.status === "dormant"));
-        s.resources.push(record(decl, type, err.left.id, stored, err.left.outputs as JsonObject, "tainted", secretInputs));
-      }
+    await env.store.endPending(pending, (records) => {
+      if (!(err instanceof CreateFailedError)) return records;
+      // An earlier tainted object is still an object: it waits, deposed, for its delete.
+      for (const r of records) if (r.status === "tainted") r.status = "deposed";
+      return [...records.filter((r) => r.status !== "dormant"), record(decl, type, err.left.id, stored, err.left.outputs as JsonObject, "tainted", secretInputs)];
     });
     throw err;
   }
   const outputs = checkOutputs(type, decl.address, made.outputs);
-  await env.store.endPending(pending, (s) => {
+  await env.store.endPending(pending, (records) => {
     // Objects the address stood for until now (live or tainted) are the old half of a
     // create-before-destroy: deposed, deleted by this run's delete step or planned next run.
-    s.resources = s.resources.filter((r) => {
-      if (r.address !== decl.address) return true;
-      if (r.status === "created" || r.status === "tainted") r.status = "deposed";
-      return r.status !== "dormant";
-    });
-    s.resources.push(record(decl, type, made.id, stored, outputs, "created", secretInputs));
+    for (const r of records) if (r.status === "created" || r.status === "tainted") r.status = "deposed";
+    return [...records.filter((r) => r.status !== "dormant"), record(decl, type, made.id, stored, outputs, "created", secretInputs)];
   });
   return made.id;
 }
@@ -153,20 +145,14 @@ export async function runAdopt(env: OpEnv, op: Op, ctx: StepContext): Promise<Re
   const found = env.adopted.get(decl.address) ?? (await type.find?.(ctx, { address: decl.address, stack: env.stack.name }, inputs));
   if (!found) throw new ExternalError(`${decl.address}: the object to adopt (${op.entry.id ?? "?"}) is gone; run plan again`);
   const r = record(decl, type, found.id, storedInputs(decl, found.inputs, isTemporary(env)), checkOutputs(type, decl.address, found.outputs), "created", secretInputsOf(env, decl));
-  await env.store.commit(
-    (s) => {
-      s.resources = s.resources.filter((x) => !(x.address === decl.address && x.status !== "deposed"));
-      s.resources.push(r);
-    },
-    [decl.address],
-  );
+  await env.store.commitAt(decl.address, (records) => [...records.filter((x) => x.status === "deposed"), r]);
   return r;
 }
 
 export async function runUpdate(env: OpEnv, op: Op, ctx: StepContext, observed: ReadonlyMap<string, ResourceState>): Promise<string> {
   const decl = declOf(env, op);
   const type = typeOf(env, decl.type);
-  const current = op.entry.adopt ? await runAdopt(env, op, ctx) : findResource(env.store.current, decl.address);
+  const current = op.entry.adopt ? await runAdopt(env, op, ctx) : env.store.find(decl.address);
   if (!current?.id) throw new ExternalError(`${decl.address}: not in the state any more; run plan again`);
   const inputs = applyInputs(env, decl, type);
   const stored = storedInputs(decl, inputs, isTemporary(env));
@@ -174,21 +160,22 @@ export async function runUpdate(env: OpEnv, op: Op, ctx: StepContext, observed: 
   const seen = observed.get(decl.address)?.inputs ?? current.inputs;
   const changes = inputChanges(type, decl, seen, inputs);
   const pending = await env.store.beginPending({ address: decl.address, type: type.type, operation: "update", objectId: current.id });
-  const live: Observed = { id: current.id, inputs: liveInputs(env.store.current, seen), outputs: current.outputs };
+  const live: Observed = { id: current.id, inputs: liveInputs(env.store, seen), outputs: current.outputs };
   let outputs: JsonObject;
   try {
     outputs = checkOutputs(type, decl.address, (await type.update(ctx, live, inputs, changes)).outputs);
   } catch (err) {
-    if (!ctx.signal.aborted) await env.store.endPending(pending, () => undefined);
+    if (!ctx.signal.aborted) await env.store.endPending(pending);
     throw err;
   }
-  await env.store.endPending(pending, (s) => {
-    const r = findResource(s, decl.address);
-    if (!r) return;
+  await env.store.endPending(pending, (records) => {
+    const r = standingRecord(records);
+    if (!r) return records;
     Object.assign(r, { inputs: stored, outputs, updatedAt: new Date().toISOString(), dependencies: declDependencies(decl) });
     // An update may stop feeding a value from a secret; the old path would then stay sealed.
     if (secretInputs.length > 0) r.secretInputs = secretInputs;
     else delete r.secretInputs;
+    return records;
   });
   return current.id;
 }
@@ -196,30 +183,29 @@ export async function runUpdate(env: OpEnv, op: Op, ctx: StepContext, observed: 
 export async function runDelete(env: OpEnv, op: Op, ctx: StepContext): Promise<string> {
   const e = op.entry;
   const type = typeOf(env, e.type);
-  const state = env.store.current;
   const current = e.leftover
     ? undefined
     : e.deposed || e.action === "replace"
-      ? state.resources.find((r) => r.address === e.address && r.id === e.id && r.status !== "dormant")
-      : findResource(state, e.address);
+      ? env.store.recordsAt(e.address).find((r) => r.id === e.id && r.status !== "dormant")
+      : env.store.find(e.address);
   if (!e.leftover && (!current || current.id === null || current.status === "dormant")) return e.id ?? "";
   const id = e.leftover ? (e.id as string) : (current?.id as string);
   const live: Observed = e.leftover
     ? { id, inputs: (e.before ?? {}) as JsonObject, outputs: {} }
-    : { id, inputs: liveInputs(state, current?.inputs ?? {}), outputs: current?.outputs ?? {} };
+    : { id, inputs: liveInputs(env.store, current?.inputs ?? {}), outputs: current?.outputs ?? {} };
   const pending = e.leftover ? undefined : await env.store.beginPending({ address: e.address, type: e.type, operation: "delete", objectId: id });
   try {
     await type.delete(ctx, live);
   } catch (err) {
-    if (pending && !ctx.signal.aborted) await env.store.endPending(pending, () => undefined);
+    if (pending && !ctx.signal.aborted) await env.store.endPending(pending);
     throw err;
   }
   if (!pending) return id;
-  await env.store.endPending(pending, (s) => {
-    const target = s.resources.find((r) => r.address === e.address && r.id === id);
-    if (!target) return;
+  await env.store.endPending(pending, (records) => {
+    const target = records.find((r) => r.id === id);
+    if (!target) return records;
     if (op.retire) Object.assign(target, { status: "dormant", id: null, outputs: {}, updatedAt: new Date().toISOString() });
-    else s.resources = s.resources.filter((r) => r !== target);
+    return op.retire ? records : records.filter((r) => r !== target);
   });
   return id;
 }

@@ -141,7 +141,7 @@ async function recordOutputs(req: ApplyRequest): Promise<Record<string, unknown>
   const shown: Record<string, unknown> = {};
   const secret: string[] = [];
   if (req.plan.mode === "apply") {
-    const secrets = outputSecrets(req.stack, req.registry, state);
+    const secrets = outputSecrets(req.stack, req.registry, (a) => findResource(state, a));
     for (const [k, v] of Object.entries(req.stack.outputs ?? {})) {
       outputs[k] = mapRefs(v, (r) => getPath(findResource(state, r.$ref)?.outputs, r.path) ?? null);
       const sensitive = secretRefPaths(v, secrets).length > 0;

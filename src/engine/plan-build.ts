@@ -97,7 +97,7 @@ export async function buildPlan(req: PlanRequest): Promise<PlanOutcome> {
   // Only an apply onto nothing makes what the config has CAPH create: a destroy never adds cost.
   const costs = await planCosts(entries, req.registry, req.stack, req.mode === "apply" && !hadLive, req.bus);
   // Inputs fed from sensitive outputs: as the config feeds them now, and as the records say.
-  const secrets = outputSecrets(req.stack, req.registry, working);
+  const secrets = outputSecrets(req.stack, req.registry, (a) => findResource(working, a));
   const decls = declaredIndex(req.stack);
   const recorded = new Map<string, string[]>();
   for (const r of working.resources) if (r.secretInputs) recorded.set(r.address, unionPaths(recorded.get(r.address), r.secretInputs));

@@ -5,7 +5,7 @@
 import type { ResourceDecl, Stack } from "./declaration.js";
 import { pathUnder } from "./diff.js";
 import type { Registry } from "./resource.js";
-import { findResource, type StateData } from "./state.js";
+import type { ResourceState } from "./state.js";
 import { refPaths, type Ref } from "./values.js";
 
 /** The sensitive output paths of the resource at an address. */
@@ -16,12 +16,12 @@ export type OutputSecrets = (address: string) => readonly string[];
  * resource's values are never stored or shown (they are known only during apply), so reading
  * them makes nothing secret here.
  */
-export function outputSecrets(stack: Stack, registry: Registry, state?: StateData): OutputSecrets {
+export function outputSecrets(stack: Stack, registry: Registry, recorded?: (address: string) => ResourceState | undefined): OutputSecrets {
   const declared = declaredIndex(stack);
   return (address) => {
     const decl = declared.get(address);
     if (decl?.lifecycle?.temporary) return [];
-    const type = decl?.type ?? (state ? findResource(state, address)?.type : undefined);
+    const type = decl?.type ?? recorded?.(address)?.type;
     return (type === undefined ? undefined : registry.get(type)?.sensitive?.outputs) ?? [];
   };
 }

@@ -26,29 +26,27 @@ export class Journal {
   constructor(readonly path: string) {}
 
   /**
-   * Append the records now standing at `addresses` and the pending list; resolves once durable.
-   * Lines queued while a write is in flight go out together in the next one (group commit).
+   * Append the records now standing at some addresses and the pending list's change; resolves
+   * once durable. Lines queued while a write is in flight go out together in the next one
+   * (group commit).
    */
   append(
     seq: number,
     state: StateData,
-    addresses: readonly string[],
+    set: ReadonlyArray<{ address: string; records: readonly ResourceState[] }>,
     pending: { add?: PendingOp; remove?: string },
     key: string | undefined,
     sensitiveOf: (type: string) => SensitivePaths | undefined,
   ): Promise<void> {
-    // One pass over the records, however many addresses the line carries.
-    const touched = new Map<string, ResourceState[]>(addresses.map((a) => [a, []]));
-    for (const r of state.resources) touched.get(r.address)?.push(r);
-    const part: StateData = { ...state, resources: [...touched.values()].flat() };
-    const split = splitSecrets(part, sensitiveOf);
+    const split = set.map(({ address, records }) => ({ address, ...splitSecrets({ ...state, resources: [...records], outputs: {} }, sensitiveOf) }));
+    const secrets = Object.assign({}, ...split.map((p) => p.secrets)) as SecretValues;
     const line = {
       seq,
       lineage: state.lineage,
       ...(pending.add ? { pendingAdd: [pending.add] } : {}),
       ...(pending.remove ? { pendingRemove: [pending.remove] } : {}),
-      set: addresses.map((address) => ({ address, records: split.state.resources.filter((r) => r.address === address) })),
-      ...(Object.keys(split.secrets).length > 0 ? { secrets: sealSecrets(split.secrets, state.lineage, seq, key) } : {}),
+      set: split.map((p) => ({ address: p.address, records: p.state.resources })),
+      ...(Object.keys(secrets).length > 0 ? { secrets: sealSecrets(secrets, state.lineage, seq, key) } : {}),
     };
     const text = JSON.stringify(line) + "\n";
     return new Promise<void>((done, fail) => {
@@ -101,6 +99,10 @@ export async function replayJournal(path: string, state: StateData, key: string 
     return fromSeq;
   }
   let last = fromSeq;
+  // By address while replaying: a line replaces what stood at its addresses.
+  const byAddress = new Map<string, ResourceState[]>();
+  for (const r of state.resources) byAddress.set(r.address, [...(byAddress.get(r.address) ?? []), r]);
+  const pending = new Map(state.pending.map((p) => [p.id, p]));
   for (const raw of text.split("\n")) {
     if (raw.trim() === "") continue;
     let line: z.infer<typeof lineSchema>;
@@ -111,13 +113,15 @@ export async function replayJournal(path: string, state: StateData, key: string 
     }
     if (line.lineage !== state.lineage || line.seq <= last) continue;
     const secrets: SecretValues = line.secrets && key !== null ? openSecrets(line.secrets, key, path) : {};
-    const removed = new Set(line.pendingRemove ?? []);
-    state.pending = [...state.pending.filter((p) => !removed.has(p.id)), ...((line.pendingAdd ?? []) as PendingOp[])];
+    for (const id of line.pendingRemove ?? []) pending.delete(id);
+    for (const p of (line.pendingAdd ?? []) as PendingOp[]) pending.set(p.id, p);
     for (const { address, records } of line.set) {
-      state.resources = state.resources.filter((r) => r.address !== address);
-      state.resources.push(...joinSecrets({ ...state, resources: records as ResourceState[] }, secrets).state.resources);
+      byAddress.delete(address);
+      if (records.length > 0) byAddress.set(address, joinSecrets({ ...state, resources: records as ResourceState[] }, secrets).state.resources);
     }
     last = line.seq;
   }
+  state.resources = [...byAddress.values()].flat();
+  state.pending = [...pending.values()];
   return last;
 }

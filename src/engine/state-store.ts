@@ -2,12 +2,14 @@
 // A step's change goes to the journal (one fsynced line); the full state file is rewritten
 // atomically in the background, coalesced, and at the end of the run, after which the journal
 // is dropped. Changes without a step (planning facts, outputs) are written to the file directly.
+// Records are kept by address in memory, so a step's bookkeeping does not grow with the state.
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { SensitivePaths } from "./secrets.js";
 import { backupState, loadState, saveState, type StatePaths } from "./state-file.js";
 import { Journal, replayJournal } from "./state-journal.js";
-import { emptyState, type PendingOp, type StateData } from "./state.js";
+import { BugError } from "./errors.js";
+import { emptyState, standingRecord, type PendingOp, type ResourceState, type StateData } from "./state.js";
 
 export interface StateStoreOptions {
   stack: string;
@@ -21,6 +23,8 @@ export function journalPath(paths: StatePaths): string {
   return `${paths.state}.journal`;
 }
 
+const HOST = hostname();
+
 export class StateStore {
   private version = 0;
   private written = 0;
@@ -28,8 +32,14 @@ export class StateStore {
   private backedUp = false;
   private readonly journal: Journal;
   private catchUp: NodeJS.Timeout | undefined;
-  /** Address of each operation this store began, by pending id. */
-  private readonly pendingAddress = new Map<string, string>();
+  /**
+   * The records by address and the pending operations by id: a step's change costs what its
+   * address holds, not what the whole state holds (thousands of steps run at once). The arrays
+   * in `data` are rebuilt from these only when somebody reads the whole state.
+   */
+  private byAddress = new Map<string, ResourceState[]>();
+  private pendingById = new Map<string, PendingOp>();
+  private stale = false;
   /** How long the last full write took: the file follows the journal at a pace it can afford. */
   private lastWriteMs = 0;
   /**
@@ -46,7 +56,7 @@ export class StateStore {
 
   private constructor(
     readonly paths: StatePaths,
-    private data: StateData,
+    private readonly data: StateData,
     readonly existed: boolean,
     readonly missingSecrets: string[],
     private readonly opts: StateStoreOptions,
@@ -56,6 +66,7 @@ export class StateStore {
     this.version = replayedTo;
     this.written = data.journalSeq ?? 0;
     this.journal.lastSeq = replayedTo;
+    this.reindex();
   }
 
   static async open(paths: StatePaths, opts: StateStoreOptions): Promise<StateStore> {
@@ -67,20 +78,66 @@ export class StateStore {
 
   /** The state as it is now, secrets included. Treat as read-only; change it through commit. */
   get current(): StateData {
+    if (this.stale) {
+      this.data.resources = [...this.byAddress.values()].flat();
+      this.data.pending = [...this.pendingById.values()];
+      this.stale = false;
+    }
     return this.data;
   }
 
+  /** The records at an address (live, tainted, deposed, dormant), without reading the whole state. */
+  recordsAt(address: string): readonly ResourceState[] {
+    return this.byAddress.get(address) ?? [];
+  }
+
+  /** The record standing for an address (as findResource), without reading the whole state. */
+  find(address: string): ResourceState | undefined {
+    return standingRecord(this.recordsAt(address));
+  }
+
+  private reindex(): void {
+    this.byAddress = new Map();
+    for (const r of this.data.resources) {
+      const at = this.byAddress.get(r.address);
+      if (at) at.push(r);
+      else this.byAddress.set(r.address, [r]);
+    }
+    this.pendingById = new Map(this.data.pending.map((p) => [p.id, p]));
+  }
+
   /**
-   * Apply a change in memory now; resolves when it is durable. With `touched` (the addresses the
-   * change affects) it is journaled and the file catches up in the background; without, the
-   * whole file is written.
+   * Change the whole state in memory now; resolves when it is durable. With `touched` (the
+   * addresses the change affects) it is journaled and the file catches up in the background;
+   * without, the whole file is written. Steps change one address through commitAt instead.
    */
-  async commit(change: (state: StateData) => void, touched?: readonly string[], pending: { add?: PendingOp; remove?: string } = {}): Promise<void> {
-    change(this.data);
+  async commit(change: (state: StateData) => void, touched?: readonly string[]): Promise<void> {
+    change(this.current);
+    this.reindex();
     const seq = ++this.version;
+    if (touched === undefined) return this.flushUpTo(seq);
+    await this.journaled(seq, touched, {});
+  }
+
+  /**
+   * Change the records at one address (`change` returns the records standing there after it),
+   * and the pending list; resolves once durable (one journal line).
+   */
+  async commitAt(address: string, change: (records: ResourceState[]) => ResourceState[], pending: { add?: PendingOp; remove?: string } = {}): Promise<void> {
+    const records = change([...this.recordsAt(address)]);
+    if (records.length > 0) this.byAddress.set(address, records);
+    else this.byAddress.delete(address);
+    if (pending.remove !== undefined) this.pendingById.delete(pending.remove);
+    if (pending.add) this.pendingById.set(pending.add.id, pending.add);
+    this.stale = true;
+    await this.journaled(++this.version, [address], pending);
+  }
+
+  private async journaled(seq: number, touched: readonly string[], pending: { add?: PendingOp; remove?: string }): Promise<void> {
     // The journal only makes sense on top of a state file: the very first change writes the file.
-    if (touched === undefined || (!this.existed && this.writes === 0)) return this.flushUpTo(seq);
-    await this.journal.append(seq, this.data, touched, pending, this.opts.key, this.opts.sensitiveOf);
+    if (!this.existed && this.writes === 0) return this.flushUpTo(seq);
+    const set = touched.map((address) => ({ address, records: this.recordsAt(address) }));
+    await this.journal.append(seq, this.data, set, pending, this.opts.key, this.opts.sensitiveOf);
     this.scheduleCatchUp();
   }
 
@@ -97,26 +154,22 @@ export class StateStore {
   /** Record an operation before it starts, so a crash leaves a trace the next run can resolve. */
   async beginPending(op: Omit<PendingOp, "id" | "startedAt" | "pid" | "host">): Promise<string> {
     const id = randomUUID();
-    const record: PendingOp = { ...op, id, startedAt: new Date().toISOString(), pid: process.pid, host: hostname() };
-    this.pendingAddress.set(id, op.address);
-    await this.commit((s) => s.pending.push(record), [op.address], { add: record });
+    const record: PendingOp = { ...op, id, startedAt: new Date().toISOString(), pid: process.pid, host: HOST };
+    // Only the pending list changes: the line carries no records.
+    this.pendingById.set(id, record);
+    this.stale = true;
+    await this.journaled(++this.version, [], { add: record });
     return id;
   }
 
-  /** Finish a pending operation and record its outcome, durably, in one journal line. */
-  endPending(id: string, change: (state: StateData) => void): Promise<void> {
-    // By id, not by a scan: with thousands of steps in flight the pending list is long.
-    const address = this.pendingAddress.get(id) ?? this.data.pending.find((p) => p.id === id)?.address;
-    this.pendingAddress.delete(id);
-    return this.commit(
-      (s) => {
-        const at = s.pending.findIndex((p) => p.id === id);
-        if (at >= 0) s.pending.splice(at, 1);
-        change(s);
-      },
-      address === undefined ? undefined : [address],
-      { remove: id },
-    );
+  /**
+   * Finish a pending operation and record its outcome at the operation's address, durably, in
+   * one journal line. `change` gets the records there and returns those standing after it.
+   */
+  endPending(id: string, change: (records: ResourceState[]) => ResourceState[] = (records) => records): Promise<void> {
+    const op = this.pendingById.get(id);
+    if (!op) throw new BugError(`no pending operation ${id}`);
+    return this.commitAt(op.address, change, { remove: id });
   }
 
   /** Write every change so far into the state file itself and drop the journal. */
@@ -151,7 +204,7 @@ export class StateStore {
     this.data.journalSeq = upTo;
     // saveState serialises synchronously before its first await: the snapshot is taken here.
     const started = performance.now();
-    await saveState(this.paths, this.data, this.opts.key, this.opts.sensitiveOf);
+    await saveState(this.paths, this.current, this.opts.key, this.opts.sensitiveOf);
     this.lastWriteMs = performance.now() - started;
     this.writes++;
     this.written = upTo;

@@ -79,16 +79,21 @@ export function emptyState(lineage: string, stack: string, hkVersion: string): S
 }
 
 /** The object an address stands for now (never a deposed one). */
+/** Of the records at one address, the one that stands for it: the live one, else any but deposed. */
+export function standingRecord(records: Iterable<ResourceState>): ResourceState | undefined {
+  let other: ResourceState | undefined;
+  for (const r of records) {
+    if (r.status === "deposed") continue;
+    if (r.status === "created") return r;
+    other ??= r;
+  }
+  return other;
+}
+
 /**
  * The record an address stands for: its live object, else a tainted or dormant one. (A failed
  * create-before-destroy can leave a tainted record next to the live one; the live one counts.)
  */
 export function findResource(state: StateData, address: string): ResourceState | undefined {
-  let other: ResourceState | undefined;
-  for (const r of state.resources) {
-    if (r.address !== address || r.status === "deposed") continue;
-    if (r.status === "created") return r;
-    other ??= r;
-  }
-  return other;
+  return standingRecord(state.resources.filter((r) => r.address === address));
 }

@@ -63,6 +63,27 @@ describe("state file", () => {
     expect(Object.keys(JSON.parse(readFileSync(p.state, "utf8")).outputs)).toHaveLength(50);
   });
 
+  it("journals a step's change as its own address's records only, and a reopened store (as after a crash) replays it", async () => {
+    const dir = tempDir();
+    const p = statePaths(join(dir, "hk.state.json"));
+    const s = await StateStore.open(p, opts);
+    const rec = (address: string, id: string) => ({ address, type: "x", id, status: "created" as const, inputs: {}, outputs: { id }, dependencies: [] });
+    await s.commit((st) => st.resources.push(rec("x.a", "1"), rec("x.b", "2")));
+    const pending = await s.beginPending({ address: "x.c", type: "x", operation: "create" });
+    expect(s.current.pending.map((op) => op.id)).toEqual([pending]);
+    await s.endPending(pending, (records) => [...records, rec("x.c", "3")]);
+    await s.commitAt("x.a", () => []);
+    const lines = readFileSync(`${p.state}.journal`, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { set: Array<{ address: string }> });
+    expect(lines.map((l) => l.set.map((x) => x.address))).toEqual([[], ["x.c"], ["x.a"]]);
+    expect(s.find("x.c")?.id).toBe("3");
+    expect(s.current.resources.map((r) => r.address).sort()).toEqual(["x.b", "x.c"]);
+    // Not flushed: whatever the file lacks, the journal carries.
+    const reopened = await StateStore.open(p, opts);
+    expect(reopened.current.resources.map((r) => r.address).sort()).toEqual(["x.b", "x.c"]);
+    expect(reopened.current.pending).toEqual([]);
+    expect(reopened.find("x.a")).toBeUndefined();
+  });
+
   it("encrypts the secrets sidecar with HK_STATE_KEY and refuses to read it without", async () => {
     const dir = tempDir();
     const p = statePaths(join(dir, "hk.state.json"));
