@@ -89,9 +89,10 @@ function changeProtection(ctx: Ctx): Reply {
   const s = lockedServer(ctx);
   const del = optBool(ctx.body, "delete");
   const rebuild = optBool(ctx.body, "rebuild");
-  if (del !== undefined) s.protection.delete = del;
-  if (rebuild !== undefined) s.protection.rebuild = rebuild;
-  if (s.protection.rebuild && !s.protection.delete) throw invalidInput({ rebuild: ["rebuild protection requires delete protection"] });
+  const next = { delete: del ?? s.protection.delete, rebuild: rebuild ?? s.protection.rebuild };
+  // Checked before anything changes: a refused request leaves the flags as they were.
+  if (next.rebuild && !next.delete) throw invalidInput({ rebuild: ["rebuild protection requires delete protection"] });
+  s.protection = next;
   return act(ctx.project, s, "change_protection", []);
 }
 
