@@ -67,14 +67,22 @@ const HOLDER_NOUN: Record<Tie["type"], { noun: string; cli: string }> = {
   hcloud_load_balancer: { noun: "load balancer", cli: "load-balancer" },
 };
 
+/**
+ * The `hcloud` command that lifts an object's delete protection. A primary IP has no other
+ * level: Debian's CLI (1.30.3) refuses a level argument there, and newer ones do not need it.
+ */
+export function unprotectCommand(cli: string, ref: string): string {
+  return `hcloud ${cli} disable-protection ${ref}${cli === "primary-ip" ? "" : " delete"}`;
+}
+
 /** Why a protected object is kept, with the command that lifts the protection. */
 export function protectedReason(noun: string, cli: string, ref: string): string {
-  return `delete protection is on, so hk leaves this ${noun}; to delete it, run \`hcloud ${cli} disable-protection ${ref} delete\` and destroy again`;
+  return `delete protection is on, so hk leaves this ${noun}; to delete it, run \`${unprotectCommand(cli, ref)}\` and destroy again`;
 }
 
 function heldReason(tie: Tie, holder: string): string {
   const h = HOLDER_NOUN[tie.type];
-  return `${tie.how} ${h.noun} ${holder}, which has delete protection, so hk leaves this too; to delete both, run \`hcloud ${h.cli} disable-protection ${holder} delete\` and destroy again`;
+  return `${tie.how} ${h.noun} ${holder}, which has delete protection, so hk leaves this too; to delete both, run \`${unprotectCommand(h.cli, holder)}\` and destroy again`;
 }
 
 /** Servers and load balancers looked up once per discover: the stack's by label, others one by one. */
@@ -145,7 +153,7 @@ export function leftoverType<T extends { id: number; name: string; labels: Recor
       const obj = await spec.get(c, Number(current.id));
       if (!obj) return;
       if (selfProtected(obj)) {
-        throw new AbortError(`${spec.noun} ${obj.name} (${obj.id}) got delete protection after the plan was made`, `run \`hcloud ${spec.cli ?? spec.type} disable-protection ${obj.name} delete\` to delete it, or leave it; then destroy again`);
+        throw new AbortError(`${spec.noun} ${obj.name} (${obj.id}) got delete protection after the plan was made`, `run \`${unprotectCommand(spec.cli ?? spec.type, obj.name)}\` to delete it, or leave it; then destroy again`);
       }
       ctx.progress(`deleting ${spec.noun} ${obj.name} (${obj.id})`);
       await spec.remove(c, obj, ctx);

@@ -14,7 +14,7 @@ import { buildTalosSnapshot, type BuildDeps } from "./image-build.js";
 import { IMAGE_LABEL, imageLabels, schematicLabel, SYSTEM_IMAGE_LABELS } from "./image-labels.js";
 import { jsonInputs } from "./json-schema.js";
 import { isLabelValue, labelsInput, labelValue, selector, STACK_LABEL } from "./labels.js";
-import { protectedReason } from "./leftover-type.js";
+import { protectedReason, unprotectCommand } from "./leftover-type.js";
 import { readManyByLabel } from "./read-many.js";
 
 const BUILD_SERVER: Record<"amd64" | "arm64", string> = { amd64: "cx23", arm64: "cax11" };
@@ -207,7 +207,7 @@ export function talosImageType(deps: TalosImageDeps): ResourceType<TalosImageInp
       const image = await getImage(c, Number(current.id));
       if (!image) return;
       if (image.protection?.delete === true) {
-        throw new AbortError(`snapshot ${image.id} (${image.description}) has delete protection`, `run \`hcloud image disable-protection ${image.id} delete\` to delete it, then destroy again`);
+        throw new AbortError(`snapshot ${image.id} (${image.description}) has delete protection`, `run \`${unprotectCommand("image", String(image.id))}\` to delete it, then destroy again`);
       }
       ctx.progress(`deleting snapshot ${current.id}`);
       await deleteImage(c, image.id);

@@ -2,17 +2,21 @@
 // is kept and says so with the command that lifts the protection, instead of failing its delete
 // and holding back everything after it; each leftover names the objects it must follow; built
 // snapshots are priced by their real size.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AnyResourceType, StepContext } from "../../../src/engine/resource.js";
 import type { JsonObject } from "../../../src/engine/values.js";
 import { pricing } from "../../../src/providers/hcloud/index.js";
 import { leftoverTypes, talosImageType } from "../../../src/resources/hcloud/index.js";
 import type { Swept } from "../../../src/resources/hcloud/leftover-type.js";
+import { hcloud } from "../../sandbox/hcloud/clients.js";
 import { recordingContext, sandboxEnv, type SandboxEnv } from "./sandbox-env.js";
 
 let env: SandboxEnv;
 let types: Map<string, AnyResourceType>;
-const ids = {} as Record<"net" | "pg" | "prot" | "free" | "protData" | "freeData" | "loose" | "ip" | "snap" | "protSnap", number>;
+const ids = {} as Record<"net" | "pg" | "prot" | "free" | "protData" | "freeData" | "loose" | "ip" | "snap" | "protSnap" | "protVol" | "protIp", number>;
 const CAPH = { "caph-cluster-k8s": "owned" };
 const ORDER = ["hcloud_server", "hcloud_load_balancer", "hcloud_network", "hcloud_placement_group", "hcloud_volume", "hcloud_primary_ip", "hcloud_ssh_key", "hcloud_talos_image"];
 
@@ -31,6 +35,10 @@ beforeAll(async () => {
   ids.freeData = await volume("free-data", ids.free);
   ids.loose = await volume("loose");
   ids.ip = (await api<{ primary_ip: { id: number } }>("POST", "/primary_ips", { name: "k8s-ip", type: "ipv4", assignee_type: "server", location: "nbg1", labels: CAPH, auto_delete: false })).primary_ip.id;
+  ids.protVol = await volume("prot-vol");
+  await api("POST", `/volumes/${ids.protVol}/actions/change_protection`, { delete: true });
+  ids.protIp = (await api<{ primary_ip: { id: number } }>("POST", "/primary_ips", { name: "prot-ip", type: "ipv4", assignee_type: "server", location: "nbg1", labels: CAPH, auto_delete: false })).primary_ip.id;
+  await api("POST", `/primary_ips/${ids.protIp}/actions/change_protection`, { delete: true });
   const snapshot = async (description: string) =>
     (await api<{ image: { id: number } }>("POST", `/servers/${ids.free}/actions/create_image`, { type: "snapshot", description, labels: { "hk/stack": "k8s", "caph-image-name": description } })).image.id;
   ids.snap = await snapshot("talos-amd64-v1.11.0");
@@ -63,6 +71,20 @@ describe("leftover sweep and delete protection", () => {
     expect((await byId("hcloud_placement_group", ids.pg)).keep).toMatch(/^holding server prot, which has delete protection/);
     for (const id of [ids.freeData, ids.loose]) expect((await byId("hcloud_volume", id)).keep).toBeUndefined();
     expect((await byId("hcloud_primary_ip", ids.ip)).keep).toBeUndefined();
+  });
+
+  it("keeps a protected volume and primary IP, and the command it prints lifts the protection with the real hcloud CLI", async () => {
+    const home = await mkdtemp(join(tmpdir(), "hk-hcloud-home-"));
+    for (const [type, id, path] of [["hcloud_volume", ids.protVol, `/volumes/${ids.protVol}`], ["hcloud_primary_ip", ids.protIp, `/primary_ips/${ids.protIp}`]] as const) {
+      const keep = (await byId(type, id)).keep ?? "";
+      const command = /run `hcloud ([^`]+)`/.exec(keep)?.[1];
+      expect(command, keep).toBeDefined();
+      const r = await hcloud(env.endpoint, home, command!.split(" "));
+      expect(r.stderr, command).toBe("");
+      expect((await env.api<Record<string, { protection: { delete: boolean } }>>("GET", path))[type.replace("hcloud_", "")]?.protection.delete, command).toBe(false);
+      expect((await byId(type, id)).keep).toBeUndefined();
+    }
+    await rm(home, { recursive: true, force: true });
   });
 
   it("names, per object, the servers each leftover must be deleted after", async () => {

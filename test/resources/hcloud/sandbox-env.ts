@@ -15,6 +15,8 @@ export const OWNER: Owner = { stack: "k8s", address: "hcloud_talos_image.amd64" 
 
 export interface SandboxEnv {
   client: HcloudClient;
+  /** The emulator's API endpoint, for the real clients. */
+  endpoint: string;
   factory: TalosFactory;
   ssh: SshTarget;
   requests: RequestInfo[];
@@ -46,6 +48,7 @@ export async function sandboxEnv(opts: EnvOptions = {}): Promise<SandboxEnv> {
   const helper = HcloudClient.create({ token: "sandbox-token", endpoint: sandbox.hcloudEndpoint, backoffMs: { base: 20, max: 200 }, maxAttempts: 10, pollMs: { initial: 10, max: 100 } });
   return {
     client,
+    endpoint: sandbox.hcloudEndpoint,
     factory: talosFactory({ url: sandbox.factoryUrl, backoffMs: { base: 20, max: 200 } }),
     ssh: sandbox.ssh,
     requests,
