@@ -17,7 +17,7 @@ import { applyRecoveries, recoverPending, type Recovery } from "./recover.js";
 import { applyObservations, refreshState } from "./refresh.js";
 import { declaredIndex, outputSecrets, secretRefPaths, unionPaths } from "./sensitivity.js";
 import type { AnyResourceType, Observed, Registry } from "./resource.js";
-import { findResource, type StateData } from "./state.js";
+import { standingIndex, type StateData } from "./state.js";
 import { stepContext } from "./step-context.js";
 import { canonicalJson, collectRefs, getPath, unknown, type JsonObject, type Ref } from "./values.js";
 
@@ -97,7 +97,7 @@ export async function buildPlan(req: PlanRequest): Promise<PlanOutcome> {
   // Only an apply onto nothing makes what the config has CAPH create: a destroy never adds cost.
   const costs = await planCosts(entries, req.registry, req.stack, req.mode === "apply" && !hadLive, req.bus);
   // Inputs fed from sensitive outputs: as the config feeds them now, and as the records say.
-  const secrets = outputSecrets(req.stack, req.registry, (a) => findResource(working, a));
+  const secrets = outputSecrets(req.stack, req.registry, standingIndex(working));
   const decls = declaredIndex(req.stack);
   const recorded = new Map<string, string[]>();
   for (const r of working.resources) if (r.secretInputs) recorded.set(r.address, unionPaths(recorded.get(r.address), r.secretInputs));
@@ -105,6 +105,7 @@ export async function buildPlan(req: PlanRequest): Promise<PlanOutcome> {
     const decl = decls.get(address);
     return unionPaths(decl ? secretRefPaths(decl.inputs, secrets) : [], recorded.get(address));
   };
+  const recordedBefore = standingIndex(req.state);
   const plan: Plan = {
     format: 1,
     mode: req.mode,
@@ -112,7 +113,7 @@ export async function buildPlan(req: PlanRequest): Promise<PlanOutcome> {
     state: { lineage: req.state.lineage, serial: req.state.serial },
     configDigest: configDigest(req.mode, req.stack, req.targets, req.replace),
     entries: entries.map((e) => redactEntry(e, req.registry, secretPathsOf(e.address))),
-    drift: drift.map((d) => redactDrift(d, findResource(req.state, d.address)?.type ?? "", req.registry, secretPathsOf(d.address))),
+    drift: drift.map((d) => redactDrift(d, recordedBefore(d.address)?.type ?? "", req.registry, secretPathsOf(d.address))),
     recovered: recoveries.map((r) => r.message),
     costs,
     ...(kept.length > 0 ? { kept } : {}),
@@ -126,6 +127,8 @@ export async function buildPlan(req: PlanRequest): Promise<PlanOutcome> {
 async function planApplyEntries(req: PlanRequest, working: StateData, graph: DepGraph, adopted: Map<string, Observed>): Promise<PlanEntry[]> {
   const decls = new Map(req.stack.resources.map((d) => [d.address, d]));
   const isTemp = (a: string) => decls.get(a)?.lifecycle?.temporary === true;
+  // The refreshed state does not change while planning: one index serves every lookup.
+  const standing = standingIndex(working);
   const entries = new Map<string, PlanEntry>();
   const errors: string[] = [];
   const scope = req.targets.length > 0 ? graph.ancestors(req.targets) : undefined;
@@ -136,7 +139,7 @@ async function planApplyEntries(req: PlanRequest, working: StateData, graph: Dep
       if (isTemp(r.$ref)) return { $ephemeral: `${r.$ref}.${r.path}` };
       const dep = entries.get(r.$ref);
       if (dep && (dep.action === "create" || dep.action === "replace")) return unknown(`${r.$ref}.${r.path}`);
-      const value = getPath(findResource(working, r.$ref)?.outputs, r.path);
+      const value = getPath(standing(r.$ref)?.outputs, r.path);
       return value === undefined ? unknown(`${r.$ref}.${r.path}`) : value;
     });
     const v = validateInputs(type, resolved);
@@ -149,7 +152,7 @@ async function planApplyEntries(req: PlanRequest, working: StateData, graph: Dep
       type,
       inputs: v.inputs,
       complete: v.complete,
-      existing: findResource(working, decl.address),
+      existing: standing(decl.address),
       dependencies: declDependencies(decl),
       replaceRequested: req.replace.includes(decl.address),
       ctx: stepContext(req.bus, req.signal, decl.address, "read"),
@@ -169,7 +172,7 @@ async function planApplyEntries(req: PlanRequest, working: StateData, graph: Dep
   for (const r of working.resources) {
     // A tainted object beside the live one at its address (a create-before-destroy whose create
     // failed half way) is not what the address stands for: it goes, like a deposed one.
-    const stray = r.status === "tainted" && decls.has(r.address) && findResource(working, r.address) !== r;
+    const stray = r.status === "tainted" && decls.has(r.address) && standing(r.address) !== r;
     if (decls.has(r.address) && r.status !== "deposed" && !stray) continue;
     if (r.status === "dormant" || (scope && !scope.has(r.address))) continue;
     const reason = r.status === "deposed" ? "deposed by a create-before-destroy replacement" : stray ? "tainted: left by a failed create" : "removed from config";
@@ -185,7 +188,7 @@ async function planApplyEntries(req: PlanRequest, working: StateData, graph: Dep
       const e = entries.get(d);
       return e !== undefined && e.action !== "noop";
     });
-    const existing = findResource(working, address);
+    const existing = standing(address);
     const live = existing?.status === "created" || existing?.status === "tainted";
     if (!needed) {
       if (live) entries.set(address, { address, type: decl.type, action: "delete", reason: "temporary: not needed now", id: existing?.id ?? "", before: existing?.inputs ?? {}, changes: [], dependencies: declDependencies(decl) });

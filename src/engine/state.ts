@@ -95,5 +95,22 @@ export function standingRecord(records: Iterable<ResourceState>): ResourceState 
  * create-before-destroy can leave a tainted record next to the live one; the live one counts.)
  */
 export function findResource(state: StateData, address: string): ResourceState | undefined {
-  return standingRecord(state.resources.filter((r) => r.address === address));
+  let other: ResourceState | undefined;
+  for (const r of state.resources) {
+    if (r.address !== address || r.status === "deposed") continue;
+    if (r.status === "created") return r;
+    other ??= r;
+  }
+  return other;
+}
+
+/** findResource for many lookups in a state that does not change meanwhile: indexed once. */
+export function standingIndex(state: StateData): (address: string) => ResourceState | undefined {
+  const byAddress = new Map<string, ResourceState[]>();
+  for (const r of state.resources) {
+    const at = byAddress.get(r.address);
+    if (at) at.push(r);
+    else byAddress.set(r.address, [r]);
+  }
+  return (address) => standingRecord(byAddress.get(address) ?? []);
 }
