@@ -13,7 +13,7 @@ import { applyRecoveries, type Recovery } from "./recover.js";
 import type { Observed, Registry } from "./resource.js";
 import { outputSecrets, secretRefPaths } from "./sensitivity.js";
 import type { StateStore } from "./state-store.js";
-import { findResource, type ResourceState, type StateData } from "./state.js";
+import type { ResourceState, StateData } from "./state.js";
 import { stepContext } from "./step-context.js";
 import { canonicalJson, getPath, mapRefs, type JsonObject } from "./values.js";
 import { walkGraph } from "./walk.js";
@@ -136,14 +136,13 @@ async function recordPlanningFacts(req: ApplyRequest): Promise<void> {
 /** Resolve the stack's outputs against the final state, refresh recorded dependencies, drop stale dormant records. */
 async function recordOutputs(req: ApplyRequest): Promise<Record<string, unknown>> {
   const declared = new Map(req.stack.resources.map((d) => [d.address, d]));
-  const state = req.store.current;
   const outputs: Record<string, unknown> = {};
   const shown: Record<string, unknown> = {};
   const secret: string[] = [];
   if (req.plan.mode === "apply") {
-    const secrets = outputSecrets(req.stack, req.registry, (a) => findResource(state, a));
+    const secrets = outputSecrets(req.stack, req.registry, (a) => req.store.find(a));
     for (const [k, v] of Object.entries(req.stack.outputs ?? {})) {
-      outputs[k] = mapRefs(v, (r) => getPath(findResource(state, r.$ref)?.outputs, r.path) ?? null);
+      outputs[k] = mapRefs(v, (r) => getPath(req.store.find(r.$ref)?.outputs, r.path) ?? null);
       const sensitive = secretRefPaths(v, secrets).length > 0;
       if (sensitive) secret.push(k);
       shown[k] = sensitive ? SENSITIVE : outputs[k];

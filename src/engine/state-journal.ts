@@ -5,7 +5,7 @@
 import { open, readFile, unlink, type FileHandle } from "node:fs/promises";
 import { z } from "zod";
 import { joinSecrets, openSecrets, sealSecrets, secretsFileSchema, splitSecrets, type SecretValues, type SensitivePaths } from "./secrets.js";
-import { pendingOpSchema, resourceStateSchema, type PendingOp, type ResourceState, type StateData } from "./state.js";
+import { pendingOpSchema, recordsByAddress, resourceStateSchema, type PendingOp, type ResourceState, type StateData } from "./state.js";
 
 const lineSchema = z.object({
   seq: z.number().int(),
@@ -100,8 +100,7 @@ export async function replayJournal(path: string, state: StateData, key: string 
   }
   let last = fromSeq;
   // By address while replaying: a line replaces what stood at its addresses.
-  const byAddress = new Map<string, ResourceState[]>();
-  for (const r of state.resources) byAddress.set(r.address, [...(byAddress.get(r.address) ?? []), r]);
+  const byAddress = recordsByAddress(state.resources);
   const pending = new Map(state.pending.map((p) => [p.id, p]));
   for (const raw of text.split("\n")) {
     if (raw.trim() === "") continue;

@@ -9,7 +9,7 @@ import type { SensitivePaths } from "./secrets.js";
 import { backupState, loadState, saveState, type StatePaths } from "./state-file.js";
 import { Journal, replayJournal } from "./state-journal.js";
 import { BugError } from "./errors.js";
-import { emptyState, standingRecord, type PendingOp, type ResourceState, type StateData } from "./state.js";
+import { emptyState, recordsByAddress, standingRecord, type PendingOp, type ResourceState, type StateData } from "./state.js";
 
 export interface StateStoreOptions {
   stack: string;
@@ -91,18 +91,13 @@ export class StateStore {
     return this.byAddress.get(address) ?? [];
   }
 
-  /** The record standing for an address (as findResource), without reading the whole state. */
+  /** The record standing for an address (see standingRecord), without reading the whole state. */
   find(address: string): ResourceState | undefined {
     return standingRecord(this.recordsAt(address));
   }
 
   private reindex(): void {
-    this.byAddress = new Map();
-    for (const r of this.data.resources) {
-      const at = this.byAddress.get(r.address);
-      if (at) at.push(r);
-      else this.byAddress.set(r.address, [r]);
-    }
+    this.byAddress = recordsByAddress(this.data.resources);
     this.pendingById = new Map(this.data.pending.map((p) => [p.id, p]));
   }
 

@@ -78,8 +78,11 @@ export function emptyState(lineage: string, stack: string, hkVersion: string): S
   return { format: STATE_FORMAT, serial: 0, lineage, stack, hkVersion, resources: [], outputs: {}, pending: [] };
 }
 
-/** The object an address stands for now (never a deposed one). */
-/** Of the records at one address, the one that stands for it: the live one, else any but deposed. */
+/**
+ * Of the records at one address, the one the address stands for: its live object, else a
+ * tainted or dormant one, never a deposed one. (A failed create-before-destroy can leave a
+ * tainted record next to the live one; the live one counts.)
+ */
 export function standingRecord(records: Iterable<ResourceState>): ResourceState | undefined {
   let other: ResourceState | undefined;
   for (const r of records) {
@@ -90,27 +93,19 @@ export function standingRecord(records: Iterable<ResourceState>): ResourceState 
   return other;
 }
 
-/**
- * The record an address stands for: its live object, else a tainted or dormant one. (A failed
- * create-before-destroy can leave a tainted record next to the live one; the live one counts.)
- */
-export function findResource(state: StateData, address: string): ResourceState | undefined {
-  let other: ResourceState | undefined;
-  for (const r of state.resources) {
-    if (r.address !== address || r.status === "deposed") continue;
-    if (r.status === "created") return r;
-    other ??= r;
-  }
-  return other;
-}
-
-/** findResource for many lookups in a state that does not change meanwhile: indexed once. */
-export function standingIndex(state: StateData): (address: string) => ResourceState | undefined {
+/** Records grouped by address, in the order the addresses first appear. */
+export function recordsByAddress(resources: Iterable<ResourceState>): Map<string, ResourceState[]> {
   const byAddress = new Map<string, ResourceState[]>();
-  for (const r of state.resources) {
+  for (const r of resources) {
     const at = byAddress.get(r.address);
     if (at) at.push(r);
     else byAddress.set(r.address, [r]);
   }
+  return byAddress;
+}
+
+/** The standing record of any address of a state that does not change meanwhile: indexed once. */
+export function standingIndex(state: StateData): (address: string) => ResourceState | undefined {
+  const byAddress = recordsByAddress(state.resources);
   return (address) => standingRecord(byAddress.get(address) ?? []);
 }
