@@ -79,6 +79,10 @@ common(program.command("output").description("show the outputs of the last apply
   lock: false,
 }).action(run(() => import("./commands/output.js")));
 
+common(program.command("show").description("show a saved plan (hk plan --out FILE) as hk plan showed it").argument("<plan-file>"), { lock: false }).action(
+  run(() => import("./commands/show.js")),
+);
+
 const state = program.command("state").description("read the state");
 common(state.command("list").description("list the resources in the state"), { lock: false }).action(run(() => import("./commands/state-list.js")));
 common(state.command("show").description("show one resource in the state (secrets hidden)").argument("<address>"), { lock: false }).action(

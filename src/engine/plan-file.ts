@@ -62,21 +62,28 @@ export async function loadPlan(path: string): Promise<Plan> {
   } catch (err) {
     throw new AbortError(`${path}: not a plan file (not valid JSON: ${(err as Error).message})`, "make one with: hk plan --out FILE");
   }
-  const parsed = planSchema.safeParse((raw as { hkPlan?: unknown } | null)?.hkPlan);
+  const hkPlan = (raw as { hkPlan?: unknown } | null)?.hkPlan;
+  if (hkPlan === undefined) throw new AbortError(`${path}: not a plan file (JSON without an hkPlan object)`, "make one with: hk plan --out FILE");
+  const parsed = planSchema.safeParse(hkPlan);
   if (!parsed.success) throw new AbortError(`${path}: not a valid hk plan file: ${formatIssues(parsed.error.issues)}`, "make one with: hk plan --out FILE");
   return parsed.data as Plan;
 }
 
-/** Refuse a saved plan whose state or config moved on since it was made. */
-export function checkSavedPlan(path: string, plan: Plan, state: StateData, configDigest: string): void {
+/** Why a saved plan no longer fits the state (hk apply refuses it then), or undefined when it does. */
+export function planStateMismatch(plan: Plan, state: Pick<StateData, "lineage" | "serial">): string | undefined {
   // A plan made before any state existed (serial 0: never written) fits any state still unwritten.
   const bothNew = plan.state.serial === 0 && state.serial === 0;
   if (!bothNew && plan.state.serial > 0 && plan.state.lineage !== state.lineage) {
-    throw new AbortError(`${path}: the plan was made for another state (lineage ${plan.state.lineage}, this state is ${state.lineage})`, "make a new plan");
+    return `the plan was made for another state (lineage ${plan.state.lineage}, this state is ${state.lineage || "not written yet"})`;
   }
-  if (plan.state.serial !== state.serial) {
-    throw new AbortError(`${path}: the state changed since this plan was made (serial ${plan.state.serial} then, ${state.serial} now)`, "make a new plan: hk plan --out FILE");
-  }
+  if (plan.state.serial !== state.serial) return `the state changed since this plan was made (serial ${plan.state.serial} then, ${state.serial} now)`;
+  return undefined;
+}
+
+/** Refuse a saved plan whose state or config moved on since it was made. */
+export function checkSavedPlan(path: string, plan: Plan, state: StateData, configDigest: string): void {
+  const mismatch = planStateMismatch(plan, state);
+  if (mismatch) throw new AbortError(`${path}: ${mismatch}`, mismatch.startsWith("the plan was made") ? "make a new plan" : "make a new plan: hk plan --out FILE");
   if (plan.configDigest !== configDigest) {
     throw new AbortError(`${path}: the configuration changed since this plan was made`, "make a new plan: hk plan --out FILE");
   }

@@ -148,6 +148,27 @@ describe("hk CLI", () => {
     expect(again.stderr).toMatch(/the state changed since this plan was made \(serial 0 then, \d+ now\)/);
   });
 
+  it("hk show prints a saved plan as plan did, warns once the state moved on, and refuses what is not a plan", async () => {
+    const s = setup();
+    const planFile = join(s.dir, "plan.json");
+    const saved = await hk(["plan", ...s.args, "--out", planFile], { cwd: s.dir, env: s.env });
+    const shown = await hk(["show", planFile, ...s.args], { cwd: s.dir, env: s.env });
+    expect([shown.code, shown.stderr]).toEqual([0, ""]);
+    expect(saved.stdout).toBe(`${shown.stdout}Saved the plan to ${planFile}. To apply exactly it, run: hk apply ${planFile} -c ${chain} --state ${s.state}\n`);
+    expect((await hk(["apply", ...s.args, "--auto-approve"], { cwd: s.dir, env: s.env })).code).toBe(0);
+    const stale = await hk(["show", planFile, ...s.args], { cwd: s.dir, env: s.env });
+    expect(stale.code).toBe(0);
+    expect(stale.stdout).toBe(shown.stdout);
+    expect(stale.stderr).toMatch(new RegExp(`^Warning: ${planFile}: the state changed since this plan was made \\(serial 0 then, \\d+ now\\); hk apply ${planFile} would refuse it\n$`));
+    const json = await hk(["show", planFile, ...s.args, "--json"], { cwd: s.dir, env: s.env });
+    const events = json.stdout.trim().split("\n").map((l) => JSON.parse(l) as { type: string; severity?: string; plan?: { summary: unknown } });
+    expect(events.map((e) => e.severity ?? e.type)).toEqual(["plan", "warning"]);
+    expect(events[0]?.plan?.summary).toEqual({ add: 8, change: 0, destroy: 0 });
+    writeFileSync(join(s.dir, "other.json"), "{}");
+    const notPlan = await hk(["show", join(s.dir, "other.json"), ...s.args], { cwd: s.dir, env: s.env });
+    expect([notPlan.code, notPlan.stderr]).toEqual([1, `Error: ${join(s.dir, "other.json")}: not a plan file (JSON without an hkPlan object)\n  make one with: hk plan --out FILE\n`]);
+  });
+
   it("state list and state show read the state without showing secrets", async () => {
     const s = setup();
     await hk(["apply", ...s.args, "--auto-approve"], { cwd: s.dir, env: s.env });
