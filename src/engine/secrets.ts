@@ -5,7 +5,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from "node:crypto";
 import { z } from "zod";
 import { AbortError } from "./errors.js";
-import type { StateData } from "./state.js";
+import type { ResourceState, StateData } from "./state.js";
 import { getPath, replaceNodes, setPath, type Json, type JsonObject } from "./values.js";
 
 export const SECRET_MARKER = "$secret";
@@ -24,7 +24,17 @@ export function isSecretMarker(v: unknown): boolean {
 export const OUTPUTS_KEY = "$outputs";
 
 /**
- * The state with secrets replaced by markers, and the secrets by address and path ("outputs.key").
+ * Where a record's secrets are kept: by address and object id, since a create-before-destroy
+ * leaves two records at one address (the deposed one must keep its own credentials). Records
+ * without an object (dormant) and sidecars written before this use the bare address.
+ */
+function secretsKey(r: Pick<ResourceState, "address" | "id">): string {
+  return r.id === null ? r.address : `${r.address}#${r.id}`;
+}
+
+/**
+ * The state with secrets replaced by markers, and the secrets by record (see secretsKey) and path
+ * ("outputs.key").
  * A record's sensitive paths are its type's plus its `secretInputs` (fed from sensitive outputs);
  * stack outputs named in `secretOutputs` go under OUTPUTS_KEY.
  */
@@ -37,7 +47,7 @@ export function splitSecrets(state: StateData, sensitiveOf: (type: string) => Se
     const found: Record<string, Json> = {};
     const inputs = redactPaths(r.inputs, inputPaths, (p, v) => (found[`inputs.${p}`] = v));
     const outputs = redactPaths(r.outputs, paths?.outputs ?? [], (p, v) => (found[`outputs.${p}`] = v));
-    if (Object.keys(found).length > 0) secrets[r.address] = found;
+    if (Object.keys(found).length > 0) secrets[secretsKey(r)] = found;
     return { ...r, inputs, outputs };
   });
   let outputs = state.outputs;
@@ -52,16 +62,19 @@ export function splitSecrets(state: StateData, sensitiveOf: (type: string) => Se
 /** Put secret values back where their markers stand; returns the paths whose values are missing. */
 export function joinSecrets(state: StateData, secrets: SecretValues): { state: StateData; missing: string[] } {
   const missing: string[] = [];
-  const fill = (obj: JsonObject, address: string, prefix: string, label: string) =>
+  const fill = (obj: JsonObject, found: Record<string, Json> | undefined, prefix: string, label: string) =>
     replaceNodes(obj, (node, p) => {
       if (!isSecretMarker(node)) return undefined;
       const key = prefix ? `${prefix}.${p}` : p;
-      const v = secrets[address]?.[key];
+      const v = found?.[key];
       if (v === undefined) missing.push(`${label}.${key}`);
       return { with: v ?? node };
     }) as JsonObject;
-  const resources = state.resources.map((r) => ({ ...r, inputs: fill(r.inputs, r.address, "inputs", r.address), outputs: fill(r.outputs, r.address, "outputs", r.address) }));
-  return { state: { ...state, resources, outputs: fill(state.outputs, OUTPUTS_KEY, "", "output") }, missing };
+  const resources = state.resources.map((r) => {
+    const found = secrets[secretsKey(r)] ?? secrets[r.address];
+    return { ...r, inputs: fill(r.inputs, found, "inputs", r.address), outputs: fill(r.outputs, found, "outputs", r.address) };
+  });
+  return { state: { ...state, resources, outputs: fill(state.outputs, secrets[OUTPUTS_KEY], "", "output") }, missing };
 }
 
 /** Replace the value at each path (when present) with the marker, reporting what was taken. */

@@ -84,6 +84,22 @@ describe("state file", () => {
     expect(reopened.find("x.a")).toBeUndefined();
   });
 
+  it("keeps secrets per record, so a deposed record and the new one at its address keep their own; reads sidecars keyed by address too", async () => {
+    const dir = tempDir();
+    const p = statePaths(join(dir, "hk.state.json"));
+    const sens = { ...opts, sensitiveOf: () => ({ outputs: ["pw"] }) };
+    const s = await StateStore.open(p, sens);
+    const rec = (id: string, status: "created" | "deposed") => ({ address: "x.a", type: "x", id, status, inputs: {}, outputs: { pw: `pw-${id}` }, dependencies: [] });
+    await s.commit((st) => st.resources.push(rec("1", "deposed"), rec("2", "created")));
+    const reread = (await StateStore.open(p, sens)).current.resources.map((r) => [r.id, r.outputs.pw]);
+    expect(reread).toEqual([["1", "pw-1"], ["2", "pw-2"]]);
+    // A sidecar written before secrets were kept per record: by address.
+    const old = JSON.parse(readFileSync(p.secrets, "utf8")) as { values: Record<string, unknown> };
+    writeFileSync(p.secrets, JSON.stringify({ ...old, values: { "x.a": old.values["x.a#2"] } }));
+    const legacy = (await StateStore.open(p, sens)).current.resources.map((r) => [r.id, r.outputs.pw]);
+    expect(legacy).toEqual([["1", "pw-2"], ["2", "pw-2"]]);
+  });
+
   it("encrypts the secrets sidecar with HK_STATE_KEY and refuses to read it without", async () => {
     const dir = tempDir();
     const p = statePaths(join(dir, "hk.state.json"));
