@@ -2,7 +2,7 @@
 // so recording a step costs the same with 5 resources or 5,000. The full state file is still
 // rewritten atomically, in the background and coalesced; on load, journal lines newer than the
 // file are replayed. A torn last line (crash mid-append) is ignored: its step never started.
-import { open, readFile, unlink, type FileHandle } from "node:fs/promises";
+import { open, readFile, truncate, unlink, type FileHandle } from "node:fs/promises";
 import { z } from "zod";
 import { joinSecrets, openSecrets, sealSecrets, secretsFileSchema, splitSecrets, type SecretValues, type SensitivePaths } from "./secrets.js";
 import { pendingOpSchema, recordsByAddress, resourceStateSchema, type PendingOp, type ResourceState, type StateData } from "./state.js";
@@ -85,6 +85,22 @@ export class Journal {
     await this.fh?.close();
     this.fh = undefined;
   }
+}
+
+/**
+ * Cut a torn last line (a crash mid-append) off the journal, so the next line appended starts on
+ * a line of its own: glued to the fragment, it would be unreadable, and replay stops there.
+ * Only a writer (holding the lock) calls this; the torn line's step never started.
+ */
+export async function dropTornTail(path: string): Promise<void> {
+  let text: Buffer;
+  try {
+    text = await readFile(path);
+  } catch {
+    return;
+  }
+  if (text.length === 0 || text[text.length - 1] === 0x0a) return;
+  await truncate(path, text.lastIndexOf(0x0a) + 1);
 }
 
 /**

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { SensitivePaths } from "./secrets.js";
 import { backupState, loadState, saveState, type StatePaths } from "./state-file.js";
-import { Journal, replayJournal } from "./state-journal.js";
+import { dropTornTail, Journal, replayJournal } from "./state-journal.js";
 import { BugError } from "./errors.js";
 import { emptyState, recordsByAddress, standingRecord, type PendingOp, type ResourceState, type StateData } from "./state.js";
 
@@ -73,6 +73,7 @@ export class StateStore {
     const loaded = await loadState(paths, opts.key);
     if (!loaded) return new StateStore(paths, emptyState(randomUUID(), opts.stack, opts.hkVersion), false, [], opts, 0);
     const replayed = await replayJournal(journalPath(paths), loaded.state, opts.key, loaded.state.journalSeq ?? 0);
+    await dropTornTail(journalPath(paths));
     return new StateStore(paths, loaded.state, true, loaded.missingSecrets, opts, replayed);
   }
 
