@@ -46,7 +46,11 @@ export async function recoverPending(state: StateData, registry: Registry, bus: 
           },
         });
       } else {
-        const note = type.find ? "no object was made" : `${op.type} cannot look objects up; check by hand that none was left`;
+        const note = !type.find
+          ? `${op.type} cannot look objects up; check by hand that none was left`
+          : known
+            ? `the only object found (id ${found.id}) is already in the state; taken as no new object made (check by hand if in doubt)`
+            : "no object was made";
         out.push({ op, message: `${when}: ${note}`, apply: () => undefined });
       }
     } else if (op.operation === "delete" && op.objectId !== undefined) {

@@ -83,6 +83,9 @@ export interface ResourceType<I extends JsonObject = JsonObject, O extends JsonO
   /**
    * Find an object made for `owner` that hk has no id for: an object left by a create that crashed
    * before its id was saved, or one to adopt instead of building it again. Never mutates anything.
+   * It must match `desired`, not only the owner: during a create-before-destroy replacement the
+   * old object is made for the same owner. After a crash, `desired` is the pending record's
+   * inputs, where sensitive values are blanked: match on what is not secret (labels, names).
    */
   find?(ctx: StepContext, owner: Owner, desired: I): Promise<Observed<I, O> | undefined>;
   /** Differences between observed and desired inputs. Default: a deep diff honouring replaceOn. */
