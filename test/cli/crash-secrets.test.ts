@@ -272,11 +272,11 @@ describe.concurrent("SIGKILL during replacements (create-before-destroy and dest
     });
   }
 
-  // BUG (see report): the secrets sidecar and each journal line key secret values by address, so
-  // the deposed and the new record of a create-before-destroy share one set: reloaded, the deposed
-  // record holds the new object's secrets. A refresh reads them back right; without one the
-  // deposed object's delete is handed the new object's credential.
-  it("BUG: killed between the new fake.cbd and the old one's delete, the deposed record keeps its own secrets", async () => {
+  // Secrets are kept per record (address and object id), not per address: the deposed and the new
+  // record of a create-before-destroy each keep their own. Keyed by address alone, the deposed
+  // record reloaded with the new object's secrets, and without a refresh its delete was handed the
+  // new object's credential.
+  it("killed between the new fake.cbd and the old one's delete, the deposed record keeps its own secrets", async () => {
     const { c, first } = await applied();
     await killWhen(c, () => journalLines(c).some((l) => l.includes('"status":"deposed"')), { env: two });
     const next = await cli(c, ["apply", "--auto-approve", "--refresh=false"], two);
@@ -309,10 +309,10 @@ describe.concurrent("torn journal", () => {
     expect(withSecrets(c)).toEqual([]);
   });
 
-  // BUG (see report): the next run appends its journal lines right after the torn fragment, so its
-  // first line is glued to it; replay stops at the unparsable line and drops everything after it.
-  // A second crash before the state file catches up loses steps the journal had made durable.
-  it("BUG: after a torn line, what the next run journaled survives its own crash", async (ctx) => {
+  // A writer cuts a torn last line off before appending: glued to the fragment, the next run's
+  // first line was unreadable, replay stopped there, and a second crash before the state file
+  // caught up lost steps the journal had made durable.
+  it("after a torn line, what the next run journaled survives its own crash", async (ctx) => {
     const c = setup(KEY);
     const created = (from: number) => () => {
       const path = `${c.state}.journal`;
