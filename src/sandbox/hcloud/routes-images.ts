@@ -7,6 +7,7 @@ import { optBool, optString, pathId } from "./input.js";
 import { parseLabels } from "./labels.js";
 import { filterCommon, listReply } from "./list.js";
 import type { Ctx, Reply, Route } from "./router.js";
+import { changeDeleteProtection } from "./protection.js";
 
 type Row = AnyImage & { id: number };
 
@@ -73,10 +74,7 @@ function remove(ctx: Ctx): Reply {
 function changeProtection(ctx: Ctx): Reply {
   const p = ctx.project;
   const rec = ownImage(p, pathId(ctx, "image"));
-  const del = optBool(ctx.body, "delete");
-  if (del !== undefined) rec.protection.delete = del;
-  const action = p.startAction("change_protection", [{ id: rec.id, type: "image" }], { durationMs: 0 });
-  return { status: 201, body: { action: p.renderAction(action) } };
+  return changeDeleteProtection(p, rec, "image", optBool(ctx.body, "delete"));
 }
 
 export const imageRoutes: Route[] = [

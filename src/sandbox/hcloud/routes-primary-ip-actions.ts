@@ -4,6 +4,7 @@ import { invalidInput, opError } from "./errors.js";
 import { optString, pathId, reqBool, reqId } from "./input.js";
 import { assignTo, checkAssignable, primaryIp } from "./primary-ips.js";
 import type { Ctx, Reply, Route } from "./router.js";
+import { changeDeleteProtection } from "./protection.js";
 
 function assign(ctx: Ctx): Reply {
   const p = ctx.project;
@@ -38,9 +39,7 @@ function changeProtection(ctx: Ctx): Reply {
   const rec = primaryIp(p, pathId(ctx, "primary IP"));
   const del = reqBool(ctx.body, "delete");
   if (del && rec.autoDelete) throw invalidInput({ delete: ["cannot be enabled while auto_delete is true"] });
-  rec.protection.delete = del;
-  const action = p.startAction("change_protection", [{ id: rec.id, type: "primary_ip" }], { durationMs: 0 });
-  return { status: 201, body: { action: p.renderAction(action) } };
+  return changeDeleteProtection(p, rec, "primary_ip", del);
 }
 
 const path = (cmd: string) => `/primary_ips/{id}/actions/${cmd}`;

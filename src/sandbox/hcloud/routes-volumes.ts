@@ -8,6 +8,7 @@ import { parseLabels } from "./labels.js";
 import { filterCommon, listReply } from "./list.js";
 import type { Ctx, Reply, Route } from "./router.js";
 import type { VolumeRec } from "./world-types.js";
+import { changeDeleteProtection } from "./protection.js";
 
 function render(v: VolumeRec): Record<string, unknown> {
   return {
@@ -83,10 +84,7 @@ function attach(ctx: Ctx, on: boolean): Reply {
 function changeProtection(ctx: Ctx): Reply {
   const p = ctx.project;
   const v = volume(p, pathId(ctx, "volume"));
-  const del = optBool(ctx.body, "delete");
-  if (del !== undefined) v.protection.delete = del;
-  const action = p.startAction("change_protection", [{ id: v.id, type: "volume" }], { durationMs: 0 });
-  return { status: 201, body: { action: p.renderAction(action) } };
+  return changeDeleteProtection(p, v, "volume", optBool(ctx.body, "delete"));
 }
 
 export const volumeRoutes: Route[] = [
