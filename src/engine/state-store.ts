@@ -5,7 +5,7 @@
 // Records are kept by address in memory, so a step's bookkeeping does not grow with the state.
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import type { SensitivePaths } from "./secrets.js";
+import { joinSecrets, type SensitivePaths } from "./secrets.js";
 import { backupState, loadState, saveState, type StatePaths } from "./state-file.js";
 import { dropTornTail, Journal, replayJournal } from "./state-journal.js";
 import { BugError } from "./errors.js";
@@ -74,7 +74,11 @@ export class StateStore {
     if (!loaded) return new StateStore(paths, emptyState(randomUUID(), opts.stack, opts.hkVersion), false, [], opts, 0);
     const replayed = await replayJournal(journalPath(paths), loaded.state, opts.key, loaded.state.journalSeq ?? 0);
     await dropTornTail(journalPath(paths));
-    return new StateStore(paths, loaded.state, true, loaded.missingSecrets, opts, replayed);
+    // Missing is what is still a marker once the journal is replayed: a crash between the two
+    // writes leaves the sidecar one write ahead of the file, without the secrets of records the
+    // journal then replaces.
+    const missing = replayed > (loaded.state.journalSeq ?? 0) ? joinSecrets(loaded.state, {}).missing : loaded.missingSecrets;
+    return new StateStore(paths, loaded.state, true, missing, opts, replayed);
   }
 
   /** The state as it is now, secrets included. Treat as read-only; change it through commit. */

@@ -100,6 +100,26 @@ describe("state file", () => {
     expect(legacy).toEqual([["1", "pw-2"], ["2", "pw-2"]]);
   });
 
+  it("counts a secret missing only if the journal does not supply it: a sidecar one write ahead of the file is no loss", async () => {
+    const dir = tempDir();
+    const p = statePaths(join(dir, "hk.state.json"));
+    const sens = { ...opts, sensitiveOf: () => ({ outputs: ["pw"] }) };
+    const s = await StateStore.open(p, sens);
+    const rec = (id: string) => ({ address: "x.a", type: "x", id, status: "created" as const, inputs: {}, outputs: { pw: `pw-${id}` }, dependencies: [] });
+    await s.commit((st) => st.resources.push(rec("1")));
+    const fileBefore = readFileSync(p.state, "utf8");
+    await s.commitAt("x.a", () => [rec("2")]);
+    const journal = readFileSync(`${p.state}.journal`, "utf8");
+    // As if killed between the two writes of the next full write: the sidecar already holds only
+    // object 2's secret, the state file still names object 1, and the journal says 1 became 2.
+    await s.close();
+    writeFileSync(p.state, fileBefore);
+    writeFileSync(`${p.state}.journal`, journal);
+    const reopened = await StateStore.open(p, sens);
+    expect(reopened.current.resources.map((r) => [r.id, r.outputs.pw])).toEqual([["2", "pw-2"]]);
+    expect(reopened.missingSecrets).toEqual([]);
+  });
+
   it("encrypts the secrets sidecar with HK_STATE_KEY and refuses to read it without", async () => {
     const dir = tempDir();
     const p = statePaths(join(dir, "hk.state.json"));
