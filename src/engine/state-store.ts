@@ -107,16 +107,13 @@ export class StateStore {
   }
 
   /**
-   * Change the whole state in memory now; resolves when it is durable. With `touched` (the
-   * addresses the change affects) it is journaled and the file catches up in the background;
-   * without, the whole file is written. Steps change one address through commitAt instead.
+   * Change the whole state in memory now and write the whole file; resolves when it is durable.
+   * Steps change one address through commitAt instead (one journal line).
    */
-  async commit(change: (state: StateData) => void, touched?: readonly string[]): Promise<void> {
+  async commit(change: (state: StateData) => void): Promise<void> {
     change(this.current);
     this.reindex();
-    const seq = ++this.version;
-    if (touched === undefined) return this.flushUpTo(seq);
-    await this.journaled(seq, touched, {});
+    return this.flushUpTo(++this.version);
   }
 
   /**
