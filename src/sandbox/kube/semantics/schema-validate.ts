@@ -1,0 +1,149 @@
+// Validation of a pruned, defaulted custom object against its structural schema, with the causes
+// worded as the apiextensions-apiserver words them (kube-openapi's validate errors turned into
+// field errors): "Invalid value: \"string\": spec.paused in body must be of type boolean: \"string\"".
+import type { JSONSchemaProps, StatusCause } from "../types.js";
+import { childPath, indexPath, isObject, jsonEqual, keyPath } from "./field-path.js";
+import { matchesFormat } from "./schema-formats.js";
+
+/** How the apiserver prints a value after "Invalid value: " (Go's %q for strings, %v otherwise). */
+export function shownValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
+  return typeof value;
+}
+
+function hasType(value: unknown, type: string): boolean {
+  switch (type) {
+    case "object": return isObject(value);
+    case "array": return Array.isArray(value);
+    case "string": return typeof value === "string";
+    case "integer": return typeof value === "number" && Number.isInteger(value);
+    case "number": return typeof value === "number";
+    case "boolean": return typeof value === "boolean";
+    default: return true;
+  }
+}
+
+class Collector {
+  readonly causes: StatusCause[] = [];
+  invalid(field: string, value: unknown, detail: string): void {
+    this.causes.push({ reason: "FieldValueInvalid", field, message: `Invalid value: ${shownValue(value)}: ${detail}` });
+  }
+  add(reason: string, field: string, message: string): void {
+    this.causes.push({ reason, field, message });
+  }
+}
+
+/** Validates `value` at `path`; returns every cause (empty when valid). */
+export function validateValue(value: unknown, schema: JSONSchemaProps, path: string): StatusCause[] {
+  const out = new Collector();
+  check(value, schema, path, out);
+  return out.causes;
+}
+
+function check(value: unknown, schema: JSONSchemaProps, path: string, out: Collector): void {
+  if (value === null) {
+    if (schema.nullable === true || schema.type === undefined) return;
+    out.invalid(path, "null", `${path} in body must be of type ${schema.type}: "null"`);
+    return;
+  }
+  if (schema["x-kubernetes-int-or-string"] === true) {
+    if (!hasType(value, "integer") && typeof value !== "string") {
+      out.invalid(path, typeName(value), `${path} in body must be of type integer,string: ${JSON.stringify(typeName(value))}`);
+      return;
+    }
+  } else if (schema.type !== undefined && !hasType(value, schema.type)) {
+    out.invalid(path, typeName(value), `${path} in body must be of type ${schema.type}: ${JSON.stringify(typeName(value))}`);
+    return;
+  }
+  if (schema.enum !== undefined && !schema.enum.some((e) => jsonEqual(e, value))) {
+    const supported = schema.enum.map((e) => JSON.stringify(typeof e === "string" ? e : shownValue(e))).join(", ");
+    out.add("FieldValueNotSupported", path, `Unsupported value: ${shownValue(value)}: supported values: ${supported}`);
+  }
+  if (typeof value === "string") checkString(value, schema, path, out);
+  if (typeof value === "number") checkNumber(value, schema, path, out);
+  if (Array.isArray(value)) checkArray(value, schema, path, out);
+  if (isObject(value)) checkObjectValue(value, schema, path, out);
+  for (const sub of schema.allOf ?? []) check(value, sub, path, out);
+  if (schema.anyOf !== undefined && !schema.anyOf.some((sub) => validateValue(value, sub, path).length === 0)) {
+    out.invalid(path, value, `${path} in body must validate at least one schema (anyOf)`);
+  }
+  if (schema.oneOf !== undefined && schema.oneOf.filter((sub) => validateValue(value, sub, path).length === 0).length !== 1) {
+    out.invalid(path, value, `${path} in body must validate one and only one schema (oneOf)`);
+  }
+}
+
+function checkString(value: string, schema: JSONSchemaProps, path: string, out: Collector): void {
+  const length = [...value].length;
+  if (schema.maxLength !== undefined && length > schema.maxLength) {
+    out.add("FieldValueTooLong", path, `Too long: may not be more than ${schema.maxLength} bytes`);
+  }
+  if (schema.minLength !== undefined && length < schema.minLength) {
+    out.invalid(path, value, `${path} in body should be at least ${schema.minLength} chars long`);
+  }
+  if (schema.pattern !== undefined && !new RegExp(schema.pattern, "u").test(value)) {
+    out.invalid(path, value, `${path} in body should match '${schema.pattern}'`);
+  }
+  if (schema.format !== undefined && !matchesFormat(schema.format, value)) {
+    out.invalid(path, value, `${path} in body must be of type ${schema.format}: ${JSON.stringify(value)}`);
+  }
+}
+
+function checkNumber(value: number, schema: JSONSchemaProps, path: string, out: Collector): void {
+  if (schema.minimum !== undefined) {
+    if (schema.exclusiveMinimum === true ? value <= schema.minimum : value < schema.minimum) {
+      const rel = schema.exclusiveMinimum === true ? "greater than" : "greater than or equal to";
+      out.invalid(path, value, `${path} in body should be ${rel} ${schema.minimum}`);
+    }
+  }
+  if (schema.maximum !== undefined) {
+    if (schema.exclusiveMaximum === true ? value >= schema.maximum : value > schema.maximum) {
+      const rel = schema.exclusiveMaximum === true ? "less than" : "less than or equal to";
+      out.invalid(path, value, `${path} in body should be ${rel} ${schema.maximum}`);
+    }
+  }
+}
+
+function checkArray(value: unknown[], schema: JSONSchemaProps, path: string, out: Collector): void {
+  if (schema.maxItems !== undefined && value.length > schema.maxItems) {
+    out.add("FieldValueTooMany", path, `Too many: ${value.length}: must have at most ${schema.maxItems} items`);
+  }
+  if (schema.minItems !== undefined && value.length < schema.minItems) {
+    out.invalid(path, value.length, `${path} in body should have at least ${schema.minItems} items`);
+  }
+  if (schema.items !== undefined) value.forEach((item, i) => check(item, schema.items as JSONSchemaProps, indexPath(path, i), out));
+  const listType = schema["x-kubernetes-list-type"];
+  const keys = schema["x-kubernetes-list-map-keys"] ?? [];
+  const seen: unknown[] = [];
+  value.forEach((item, i) => {
+    const identity = listType === "set" ? item : listType === "map" && isObject(item) ? Object.fromEntries(keys.map((k) => [k, item[k]])) : undefined;
+    if (identity === undefined) return;
+    if (seen.some((s) => jsonEqual(s, identity))) out.add("FieldValueDuplicate", indexPath(path, i), `Duplicate value: ${shownValue(identity)}`);
+    else seen.push(identity);
+  });
+}
+
+function checkObjectValue(value: Record<string, unknown>, schema: JSONSchemaProps, path: string, out: Collector): void {
+  for (const name of schema.required ?? []) {
+    if (value[name] === undefined) out.add("FieldValueRequired", childPath(path, name), "Required value");
+  }
+  if (schema["x-kubernetes-embedded-resource"] === true) {
+    for (const name of ["apiVersion", "kind"]) {
+      if (typeof value[name] !== "string" || value[name] === "") out.add("FieldValueRequired", childPath(path, name), "Required value: must not be empty");
+    }
+  }
+  const props = schema.properties ?? {};
+  for (const [key, child] of Object.entries(value)) {
+    const prop = props[key];
+    if (prop !== undefined) check(child, prop, childPath(path, key), out);
+    else if (typeof schema.additionalProperties === "object") check(child, schema.additionalProperties, keyPath(path, key), out);
+  }
+}
