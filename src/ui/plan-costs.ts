@@ -12,11 +12,19 @@ export function money(amount: number, currency: string): string {
   return symbol === undefined ? `${n} ${currency}` : `${symbol}${n}`;
 }
 
-/** `+ €17.49/month` for a cost, `- €0.54/month saved` for a saving, `+ <€0.01/month` for a crumb. */
-export function monthly(amount: number, currency: string): string {
+/** Cents as shown on a line: rounded away from zero at half a cent, signed. */
+export function shownCents(amount: number): number {
+  return Math.sign(amount) * Math.round(Math.abs(amount) * 100);
+}
+
+/**
+ * `+ €17.49/month` for a cost, `- €0.54/month` for a saving, `+ <€0.01/month` for a crumb.
+ * `cents` is the amount as shown (the net passes the sum of its lines' shown cents).
+ */
+export function monthly(amount: number, currency: string, cents = shownCents(amount)): string {
   if (Math.abs(amount) < 1e-9) return `${money(0, currency)}/month`;
-  const shown = Math.abs(amount) < 0.005 ? `<${money(0.01, currency)}` : money(amount, currency);
-  return amount > 0 ? `+ ${shown}/month` : `- ${shown}/month saved`;
+  const shown = cents === 0 ? `<${money(0.01, currency)}` : money(cents / 100, currency);
+  return `${(cents === 0 ? amount : cents) > 0 ? "+" : "-"} ${shown}/month`;
 }
 
 export function costLines(costs: readonly CostLine[]): Line[] {
@@ -27,8 +35,12 @@ export function costLines(costs: readonly CostLine[]): Line[] {
   const rows = costs.map((c, i) =>
     line("  ", seg((amounts[i] ?? "").padEnd(aw), c.sign > 0 ? "yellow" : "green"), "  ", c.subject.padEnd(sw), "  ", seg(c.what, "dim")),
   );
-  const net = new Map<string, number>();
-  for (const c of costs) net.set(c.currency, (net.get(c.currency) ?? 0) + c.sign * c.monthly);
-  const totals = [...net].map(([currency, amount]) => line("  Net change: ", seg(monthly(amount, currency), "bold")));
+  // The net is the sum of the lines as shown, so that the figures on screen add up.
+  const net = new Map<string, { amount: number; cents: number }>();
+  for (const c of costs) {
+    const n = net.get(c.currency) ?? { amount: 0, cents: 0 };
+    net.set(c.currency, { amount: n.amount + c.sign * c.monthly, cents: n.cents + shownCents(c.sign * c.monthly) });
+  }
+  const totals = [...net].map(([currency, n]) => line("  Net change: ", seg(monthly(n.cents === 0 ? n.amount : n.cents / 100, currency, n.cents), "bold")));
   return [line(seg("Cost estimate (monthly):", "bold")), ...rows, ...totals, BLANK];
 }

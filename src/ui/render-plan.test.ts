@@ -112,9 +112,9 @@ describe("formatPlan", () => {
       2 unchanged.
 
       Cost estimate (monthly):
-        + €12.49/month       hcloud_server.cp-1  cx33 in nbg1
-        + €5.54/month        CAPH                load balancer lb11 for the API
-        - €0.54/month saved  hcloud_server.old   primary IPv4
+        + €12.49/month  hcloud_server.cp-1  cx33 in nbg1
+        + €5.54/month   CAPH                load balancer lb11 for the API
+        - €0.54/month   hcloud_server.old   primary IPv4
         Net change: + €17.49/month
 
       Plan: 4 to add, 1 to change, 5 to destroy."
@@ -162,7 +162,9 @@ describe("formatPlan", () => {
   it("nets costs to a saving", () => {
     const plan: Plan = { ...quietPlan(), drift: [], costs: [{ subject: "hcloud_primary_ip.x", sign: -1, monthly: 0.54, currency: "EUR", what: "IPv4" }] };
     plan.entries = [{ address: "hcloud_primary_ip.x", type: "hcloud_primary_ip", action: "delete", id: "1", before: { name: "x" }, changes: [], dependencies: [] }];
-    expect(formatPlan(plan, { color: false })).toContain("  Net change: - €0.54/month saved");
+    const text = formatPlan(plan, { color: false });
+    expect(text).toContain("  Net change: - €0.54/month\n");
+    expect(text).not.toContain("saved");
   });
 
   it("shows a crumb of a cost as under a cent, with its sign, and an exact zero as zero", () => {
@@ -170,9 +172,29 @@ describe("formatPlan", () => {
     const plan: Plan = { ...quietPlan(), drift: [], costs: [crumb(-1, 0.0001), crumb(1, 0.0001)], summary: { add: 1, change: 0, destroy: 1 } };
     plan.entries = [{ address: "hcloud_talos_image.talos", type: "hcloud_talos_image", action: "replace", replaceOrder: "create-before-destroy", id: "1", before: { v: "1" }, after: { v: "2" }, changes: [{ path: "v", before: "1", after: "2", forcesReplacement: true }], dependencies: [] }];
     const text = formatPlan(plan, { color: false });
-    expect(text).toContain("  - <€0.01/month saved  hcloud_talos_image.talos");
-    expect(text).toContain("  + <€0.01/month        hcloud_talos_image.talos");
+    expect(text).toContain("  - <€0.01/month  hcloud_talos_image.talos");
+    expect(text).toContain("  + <€0.01/month  hcloud_talos_image.talos");
     expect(text).toContain("  Net change: €0.00/month");
+  });
+
+  it("nets the figures as shown, so the lines add up to the net (the demo plan's costs)", () => {
+    const cost = (subject: string, monthly: number) => ({ subject, sign: 1 as const, monthly, currency: "EUR", what: "x" });
+    const plan: Plan = { ...quietPlan(), drift: [], costs: [cost("a", 0.0138), cost("b", 19.604), cost("c", 1.7849), cost("d", 6.4123)], summary: { add: 4, change: 0, destroy: 0 } };
+    plan.entries = ["a", "b", "c", "d"].map((a) => ({ address: a, type: "t", action: "create" as const, after: {}, changes: [], dependencies: [] }));
+    const text = formatPlan(plan, { color: false });
+    expect(text.split("\n").filter((l) => l.includes("/month"))).toEqual([
+      "  + €0.01/month   a  x",
+      "  + €19.60/month  b  x",
+      "  + €1.78/month   c  x",
+      "  + €6.41/month   d  x",
+      "  Net change: + €27.80/month",
+    ]);
+  });
+
+  it("says a net crumb is under a cent, with one sign and no 'saved'", () => {
+    const plan: Plan = { ...quietPlan(), drift: [], costs: [{ subject: "hcloud_talos_image.talos", sign: -1, monthly: 0.0001, currency: "EUR", what: "snapshot" }], summary: { add: 0, change: 0, destroy: 1 } };
+    plan.entries = [{ address: "hcloud_talos_image.talos", type: "hcloud_talos_image", action: "delete", id: "1", before: { v: "1" }, changes: [], dependencies: [] }];
+    expect(formatPlan(plan, { color: false })).toContain("  Net change: - <€0.01/month\n");
   });
 });
 
