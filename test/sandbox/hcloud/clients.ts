@@ -1,5 +1,6 @@
 // Runs the real clients against an endpoint: Debian's hcloud CLI (1.30.3) and python3-hcloud (1.18.2).
 import { execFile } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
 
 export interface RunResult {
   code: number;
@@ -54,4 +55,21 @@ export async function rest(endpoint: string, method: string, path: string, body?
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/**
+ * Waits until each action has finished (polling its status), so that what it locks is free again;
+ * throws naming the action still running after `timeoutMs`.
+ */
+export async function actionsFinished(endpoint: string, actions: readonly { id: number }[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const a of actions) {
+    for (;;) {
+      const got = await rest(endpoint, "GET", `/actions/${a.id}`);
+      if (got.status !== 200) throw new Error(`GET /actions/${a.id} answered ${got.status}`);
+      if (got.body.action.status !== "running") break;
+      if (Date.now() > deadline) throw new Error(`action ${a.id} (${got.body.action.command}) still running after ${timeoutMs / 1000} s`);
+      await sleep(10);
+    }
+  }
 }

@@ -149,7 +149,8 @@ from hcloud import APIException
 from hcloud.server_types.domain import ServerType
 from hcloud.images.domain import Image
 created = client.servers.create(name="py-unassign", server_type=ServerType(name="cx23"), image=Image(name="debian-12"))
-created.action.wait_until_finished()
+for a in [created.action, *created.next_actions]:
+    a.wait_until_finished()
 srv = client.servers.get_by_id(created.server.id)
 ip = client.primary_ips.get_by_id(srv.public_net.primary_ipv4.id)
 try:

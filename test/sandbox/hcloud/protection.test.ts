@@ -1,9 +1,9 @@
 // Delete protection on volumes and primary IPs: change_protection as the spec defines it (a
 // `change_protection` action, the `protection` object following it) and 423 `protected` on delete,
 // as for servers and images. Every answer is checked against Hetzner's response schemas.
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { useCliSession } from "./cli-session.js";
-import { pythonJson, rest } from "./clients.js";
+import { actionsFinished, pythonJson, rest } from "./clients.js";
 
 const s = useCliSession();
 const url = () => s.session().fx.url;
@@ -113,8 +113,8 @@ print(json.dumps({"actions": actions, "refused": refused, "after": after}))
   it("a server's refused change_protection (rebuild without delete) leaves its protection as it was", async () => {
     const created = await rest(url(), "POST", "/servers", { name: "prot-srv", server_type: "cx23", image: "debian-12" });
     const srv = created.body.server as Protected;
-    // The server is locked while it is being created.
-    await vi.waitFor(async () => expect((await rest(url(), "GET", `/actions/${created.body.action.id}`)).body.action.status).toBe("success"), { timeout: 10_000, interval: 50 });
+    // The server is locked while it is being created and then started (create_server, then start_server).
+    await actionsFinished(url(), [created.body.action, ...created.body.next_actions]);
     const refused = await rest(url(), "POST", `/servers/${srv.id}/actions/change_protection`, { rebuild: true });
     expect([refused.status, refused.body.error.code]).toEqual([422, "invalid_input"]);
     expect((await rest(url(), "GET", `/servers/${srv.id}`)).body.server.protection).toEqual({ delete: false, rebuild: false });
