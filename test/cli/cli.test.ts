@@ -6,6 +6,9 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../support/engine-harness.js";
 import { HK_BIN, hk, startHk } from "../support/cli.js";
+import { changeCount } from "../support/fake-hold.js";
+import { FakeWorld } from "../support/fake-world.js";
+import { until } from "../support/until.js";
 
 const chain = join(import.meta.dirname, "..", "fixtures", "stacks", "chain.config.ts");
 
@@ -15,6 +18,32 @@ function setup(delay = "0") {
   const state = join(dir, "hk.state.json");
   const args = ["-c", chain, "--state", state];
   return { dir, env, state, args };
+}
+
+/**
+ * The fake's calls hang once they changed its world, until `release()` (test/support/fake-hold.ts):
+ * hk is inside its first steps for as long as the test needs, however loaded the machine is.
+ */
+function held(s: ReturnType<typeof setup>) {
+  const file = join(s.dir, "release");
+  const world = new FakeWorld(s.env.HK_FAKE_WORLD);
+  return {
+    env: { ...s.env, HK_FAKE_HOLD_FROM: "1", HK_FAKE_RELEASE: file },
+    /** Both chains' first creates have made their objects and hang there. */
+    bothStarted: () => until("fake.a1 and fake.b1 to make their objects", () => changeCount(world.read()) >= 2),
+    release: () => writeFileSync(file, ""),
+  };
+}
+
+/** Collects a child's stdout; `seen(text)` waits until it has printed `text`. */
+function stdoutOf(run: ReturnType<typeof startHk>) {
+  let out = "";
+  let ended = false;
+  run.child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+  void run.done.then(() => (ended = true));
+  return {
+    seen: (text: string) => until(`hk to print ${JSON.stringify(text)}`, () => out.includes(text), { failIf: () => (ended && !out.includes(text) ? `hk ended first, having printed:\n${out}` : undefined) }),
+  };
 }
 
 /** Runs hk on a real pseudo-terminal (util-linux `script`), 100 columns wide; returns what it drew. */
@@ -221,9 +250,10 @@ describe("hk CLI", () => {
   });
 
   it("a second hk on the same state fails at once naming the holder; hk unlock needs the right ID", async () => {
-    const s = setup("400");
-    const first = startHk(["apply", ...s.args, "--auto-approve", "--json"], { cwd: s.dir, env: s.env });
-    while (!existsSync(`${s.state}.lock`)) await new Promise((r) => setTimeout(r, 10));
+    const s = setup();
+    const hold = held(s);
+    const first = startHk(["apply", ...s.args, "--auto-approve", "--json"], { cwd: s.dir, env: hold.env });
+    await hold.bothStarted();
     const second = await hk(["plan", ...s.args], { cwd: s.dir, env: s.env });
     expect(second.code).toBe(1);
     const holder = JSON.parse(readFileSync(`${s.state}.lock`, "utf8")) as { id: string; pid: number };
@@ -238,17 +268,20 @@ describe("hk CLI", () => {
     expect(live.stderr).toContain("which is still running; removing it would let two hk write this state at once");
     expect(live.stderr).toContain(`hk unlock --force ${holder.id}`);
     expect(existsSync(`${s.state}.lock`)).toBe(true);
+    hold.release();
     expect((await first.done).code).toBe(0);
     expect(existsSync(`${s.state}.lock`)).toBe(false);
   });
 
   it("Ctrl-C once lets running steps finish, saves the state and exits 1", async () => {
-    const s = setup("300");
-    const run = startHk(["apply", ...s.args, "--auto-approve"], { cwd: s.dir, env: s.env });
-    let out = "";
-    run.child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-    while (!out.includes("Creating...")) await new Promise((r) => setTimeout(r, 10));
+    const s = setup();
+    const hold = held(s);
+    const run = startHk(["apply", ...s.args, "--auto-approve"], { cwd: s.dir, env: hold.env });
+    const stdout = stdoutOf(run);
+    await hold.bothStarted();
     run.child.kill("SIGINT");
+    await stdout.seen("Interrupt received");
+    hold.release();
     const r = await run.done;
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("Interrupt received");
@@ -260,13 +293,13 @@ describe("hk CLI", () => {
   });
 
   it("Ctrl-C twice leaves at once (exit 130); the next apply converges without duplicates", async () => {
-    const s = setup("400");
-    const run = startHk(["apply", ...s.args, "--auto-approve"], { cwd: s.dir, env: s.env });
-    let out = "";
-    run.child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-    while (!out.includes("Creating...")) await new Promise((r) => setTimeout(r, 10));
+    const s = setup();
+    const hold = held(s);
+    const run = startHk(["apply", ...s.args, "--auto-approve"], { cwd: s.dir, env: hold.env });
+    const stdout = stdoutOf(run);
+    await hold.bothStarted();
     run.child.kill("SIGINT");
-    await new Promise((r) => setTimeout(r, 50));
+    await stdout.seen("Interrupt received");
     run.child.kill("SIGINT");
     const r = await run.done;
     expect(r.code).toBe(130);
