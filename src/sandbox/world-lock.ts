@@ -3,6 +3,8 @@
 // opening the world themselves; a lock whose process died is taken over.
 import { join } from "node:path";
 import { tryLock, type Lock, type LockInfo } from "../engine/lock.js";
+import type { ControlEndpoint } from "./clusters/control-server.js";
+import type { FaultSpec } from "./hcloud/index.js";
 
 export const LOCK_FILE = "sandbox.lock";
 const MODES = { serve: "hk sandbox serve", embedded: "an hk command" } as const;
@@ -11,6 +13,10 @@ export interface WorldUrls {
   hcloudEndpoint: string;
   factoryUrl: string;
   ssh: { host: string; port: number };
+  /** Where the emulated `kind` asks the holder for clusters (absent from holders before clusters). */
+  control?: ControlEndpoint;
+  /** The faults the holder injects (none when absent): a joining hk cannot change them. */
+  faults?: FaultSpec;
 }
 
 /** The engine's lock record; `data.urls` is where its holder serves the world. */

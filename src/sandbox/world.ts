@@ -5,7 +5,10 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { AbortError } from "../engine/errors.js";
 import { FACTORY_FILE, startImageFactory, type ImageFactory } from "./factory/index.js";
-import { startHcloudEmulator, type FaultSpec, type HcloudEmulator } from "./hcloud/index.js";
+import { startControlServer, type ControlEndpoint, type ControlServer } from "./clusters/control-server.js";
+import { startWorldClusters, type ClusterEvent, type WorldClusters } from "./clusters/host.js";
+import { removeAllClusters } from "./clusters/store.js";
+import { parseFaultSpec, startHcloudEmulator, type FaultSpec, type HcloudEmulator } from "./hcloud/index.js";
 import { WORLD_FILE } from "./hcloud/store.js";
 import { describeHolder, holderUrls, tryLockWorld, type HeldLock, type WorldLockInfo, type WorldUrls } from "./world-lock.js";
 
@@ -13,14 +16,23 @@ export interface SandboxConnection {
   hcloudEndpoint: string;
   factoryUrl: string;
   ssh: { host: string; port: number };
+  /** Where the emulated `kind` reaches the world's clusters (absent from holders older than clusters). */
+  control?: ControlEndpoint;
   /** true = talking to a world another process serves (`hk sandbox serve`, or another hk holding it). */
   served: boolean;
+  /** The world's Kubernetes clusters, in-process: only when this process holds the world. */
+  clusters?: WorldClusters;
+  /** What the caller should tell the user (e.g. that faults asked for here are the holder's to decide). */
+  warnings: string[];
   close(): Promise<void>;
 }
 
 export interface SandboxOptions {
+  /** Default: HK_SANDBOX_FAULTS. They apply to the Hetzner API and the clusters' API servers. */
   faults?: FaultSpec;
   actionMs?: number;
+  /** Told when a cluster is made or deleted while this process holds the world. */
+  onCluster?: (event: ClusterEvent) => void;
 }
 
 const WAIT_FOR_URLS_MS = 10_000;
@@ -38,28 +50,45 @@ async function lockOrFindHolder(dir: string, mode: "serve" | "embedded"): Promis
 async function startAll(dir: string, held: HeldLock, opts: SandboxOptions & { port?: number }): Promise<SandboxConnection> {
   let hcloud: HcloudEmulator | undefined;
   let factory: ImageFactory | undefined;
+  let clusters: WorldClusters | undefined;
+  let control: ControlServer | undefined;
   try {
     const port = opts.port ?? 0;
+    const faults = opts.faults ?? parseFaultSpec(process.env.HK_SANDBOX_FAULTS);
     factory = await startImageFactory({ dir, port: port === 0 ? 0 : port + 1 });
     hcloud = await startHcloudEmulator({
       dir,
       port,
       ...(opts.actionMs === undefined ? {} : { actionMs: opts.actionMs }),
-      ...(opts.faults === undefined ? {} : { faults: opts.faults }),
+      ...(faults === undefined ? {} : { faults }),
     });
-    const urls: WorldUrls = { hcloudEndpoint: hcloud.url, factoryUrl: factory.url, ssh: hcloud.ssh };
+    clusters = await startWorldClusters(dir, { ...(faults === undefined ? {} : { faults }), ...(opts.onCluster ? { onChange: opts.onCluster } : {}) });
+    control = await startControlServer(clusters);
+    const urls: WorldUrls = {
+      hcloudEndpoint: hcloud.url,
+      factoryUrl: factory.url,
+      ssh: hcloud.ssh,
+      control: { url: control.url, token: control.token },
+      ...(faults === undefined ? {} : { faults }),
+    };
     await held.publish(urls);
-    const [h, f] = [hcloud, factory];
+    const [h, f, c, k] = [hcloud, factory, control, clusters];
     return {
       ...urls,
       served: false,
+      clusters: k,
+      warnings: [],
       async close() {
+        await c.close();
+        await k.close();
         await h.close();
         await f.close();
         await held.release();
       },
     };
   } catch (err) {
+    await control?.close();
+    await clusters?.close();
     await hcloud?.close();
     await factory?.close();
     await held.release();
@@ -67,10 +96,27 @@ async function startAll(dir: string, held: HeldLock, opts: SandboxOptions & { po
   }
 }
 
+function sameFaults(a: FaultSpec | undefined, b: FaultSpec | undefined): boolean {
+  return a?.rate === b?.rate && a?.seed === b?.seed;
+}
+
+const showFaults = (f: FaultSpec) => `rate=${f.rate},seed=${f.seed}`;
+
+/** Faults asked for by this process (HK_SANDBOX_FAULTS) that the world's holder does not inject. */
+function ignoredFaultsWarning(holder: WorldLockInfo, urls: WorldUrls, dir: string): string[] {
+  const wanted = parseFaultSpec(process.env.HK_SANDBOX_FAULTS);
+  if (wanted === undefined || sameFaults(wanted, urls.faults)) return [];
+  const theirs = urls.faults ? `it injects ${showFaults(urls.faults)}` : "it injects none";
+  return [
+    `HK_SANDBOX_FAULTS=${showFaults(wanted)} is ignored: the sandbox world in ${dir} is served by ${describeHolder(holder)}, which decides the faults (${theirs}); ` +
+      `to rehearse with these, restart it as hk sandbox serve --faults ${showFaults(wanted)}`,
+  ];
+}
+
 function connectTo(holder: WorldLockInfo, dir: string): SandboxConnection {
   const urls = holderUrls(holder);
   if (!urls) throw new AbortError(`the sandbox world in ${dir} is held by ${describeHolder(holder)}, which has not published its address`, "wait for it to finish starting, then try again");
-  return { ...urls, served: true, close: () => Promise.resolve() };
+  return { ...urls, served: true, warnings: ignoredFaultsWarning(holder, urls, dir), close: () => Promise.resolve() };
 }
 
 /** Connects to whoever serves the world in `dir`, or serves it in-process until close(). */
@@ -92,7 +138,7 @@ export async function serveSandbox(dir: string, opts: SandboxOptions & { port?: 
   return startAll(dir, got.held, opts);
 }
 
-/** Empties the world (keeps the SSH host key); refuses while a live process holds it. */
+/** Empties the world, its clusters too (keeps the SSH host key); refuses while a live process holds it. */
 export async function resetSandbox(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const got = await lockOrFindHolder(dir, "serve");
@@ -101,6 +147,7 @@ export async function resetSandbox(dir: string): Promise<void> {
   }
   try {
     for (const f of [WORLD_FILE, FACTORY_FILE]) await rm(join(dir, f), { force: true });
+    await removeAllClusters(dir);
   } finally {
     await got.held.release();
   }
