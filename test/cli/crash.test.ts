@@ -1,10 +1,12 @@
 // SIGKILL hk at several points of an apply; the next apply converges and creates nothing twice.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../support/engine-harness.js";
 import { hk, startHk } from "../support/cli.js";
 import type { FakeWorldData } from "../support/fake-world.js";
+import { until } from "../support/until.js";
 
 const config = join(import.meta.dirname, "..", "fixtures", "stacks", "chain.config.ts");
 
@@ -13,14 +15,18 @@ function world(path: string): FakeWorldData {
 }
 
 async function killAfterCreates(dir: string, env: Record<string, string>, creates: number, extraMs: number): Promise<void> {
-  const run = startHk(["apply", "--auto-approve", "--json", "-c", config, "--state", join(dir, "hk.state.json")], { cwd: dir, env });
+  // Calls hang once they made the world's `creates`-th object (test/support/fake-hold.ts), so a kill
+  // at once lands inside a create whose object exists; with a wait after, the last create (the
+  // 8th) hangs, so the kill lands before hk can finish, however slow the machine.
+  const hold = { HK_FAKE_HOLD_FROM: String(extraMs === 0 ? creates : 8) };
+  const run = startHk(["apply", "--auto-approve", "--json", "-c", config, "--state", join(dir, "hk.state.json")], { cwd: dir, env: { ...env, ...hold } });
   const worldPath = env.HK_FAKE_WORLD as string;
-  for (;;) {
-    const made = world(worldPath).log.filter((l) => l.startsWith("create")).length;
-    if (made >= creates) break;
-    await new Promise((r) => setTimeout(r, 3));
-  }
-  if (extraMs > 0) await new Promise((r) => setTimeout(r, extraMs));
+  let ended = false;
+  void run.done.then(() => (ended = true));
+  await until(`${creates} create(s) in the fake world`, () => world(worldPath).log.filter((l) => l.startsWith("create")).length >= creates, {
+    failIf: () => (ended ? "hk ended first" : undefined),
+  });
+  if (extraMs > 0) await sleep(extraMs);
   run.child.kill("SIGKILL");
   const r = await run.done;
   expect(r.signal).toBe("SIGKILL");
