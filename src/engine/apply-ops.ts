@@ -8,7 +8,7 @@ import { BugError, CreateFailedError, ExternalError } from "./errors.js";
 import { declDependencies } from "./graph-build.js";
 import { inputChanges } from "./plan-decide.js";
 import { SENSITIVE } from "./plan-redact.js";
-import type { AnyResourceType, Observed, Registry, StepContext } from "./resource.js";
+import type { AnyResourceType, Found, Observed, Owner, Registry, StepContext } from "./resource.js";
 import { redactPaths } from "./secrets.js";
 import { declaredIndex, outputSecrets, secretRefPaths, unionPaths } from "./sensitivity.js";
 import type { StateStore } from "./state-store.js";
@@ -20,7 +20,12 @@ export interface OpEnv {
   registry: Registry;
   store: StateStore;
   /** Objects found while planning, to adopt. */
-  adopted: ReadonlyMap<string, Observed>;
+  adopted: ReadonlyMap<string, Found>;
+}
+
+/** Whom an object made or adopted at `address` belongs to: this stack, this state's lineage. */
+function ownerOf(env: OpEnv, address: string): Owner {
+  return { address, stack: env.stack.name, lineage: env.store.lineage };
 }
 
 function typeOf(env: OpEnv, name: string): AnyResourceType {
@@ -115,7 +120,7 @@ export async function runCreate(env: OpEnv, op: Op, ctx: StepContext): Promise<s
   });
   let made: { id: string; outputs: JsonObject };
   try {
-    made = await type.create(ctx, inputs, { address: decl.address, stack: env.stack.name });
+    made = await type.create(ctx, inputs, ownerOf(env, decl.address));
   } catch (err) {
     // Cancelled mid-call (second Ctrl-C): what happened remotely is unknown, so the pending record
     // stays for the next run to resolve by looking.
@@ -142,8 +147,14 @@ export async function runAdopt(env: OpEnv, op: Op, ctx: StepContext): Promise<Re
   const decl = declOf(env, op);
   const type = typeOf(env, decl.type);
   const inputs = applyInputs(env, decl, type);
-  const found = env.adopted.get(decl.address) ?? (await type.find?.(ctx, { address: decl.address, stack: env.stack.name }, inputs));
+  const owner = ownerOf(env, decl.address);
+  const found = env.adopted.get(decl.address) ?? (await type.find?.(ctx, owner, inputs));
   if (!found) throw new ExternalError(`${decl.address}: the object to adopt (${op.entry.id ?? "?"}) is gone; run plan again`);
+  // The plan allowed it (unmarked, or taken over with --adopt): from now on it is this state's.
+  if (found.lineage !== owner.lineage && type.mark) {
+    ctx.progress(`marking object ${found.id} as this state's`);
+    await type.mark(ctx, found, owner);
+  }
   const r = record(decl, type, found.id, storedInputs(decl, found.inputs, isTemporary(env)), checkOutputs(type, decl.address, found.outputs), "created", secretInputsOf(env, decl));
   await env.store.commitAt(decl.address, (records) => [...records.filter((x) => x.status === "deposed"), r]);
   return r;

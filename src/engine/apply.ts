@@ -10,7 +10,7 @@ import { declDependencies } from "./graph-build.js";
 import { SENSITIVE } from "./plan-redact.js";
 import type { Plan } from "./plan.js";
 import { applyRecoveries, type Recovery } from "./recover.js";
-import type { Observed, Registry } from "./resource.js";
+import type { Found, Registry } from "./resource.js";
 import { outputSecrets, secretRefPaths } from "./sensitivity.js";
 import type { StateStore } from "./state-store.js";
 import type { ResourceState, StateData } from "./state.js";
@@ -28,7 +28,7 @@ export interface ApplyRequest {
   /** Aborted to make running steps give up (second Ctrl-C). */
   signal: AbortSignal;
   recoveries?: Recovery[];
-  adopted?: Map<string, Observed>;
+  adopted?: Map<string, Found>;
   /** The refreshed state the plan was made from (a fresh plan); its observations are recorded. */
   working?: StateData;
 }

@@ -16,7 +16,7 @@ import { entryKey, summarize, type DriftEntry, type KeptEntry, type Plan, type P
 import { applyRecoveries, recoverPending, type Recovery } from "./recover.js";
 import { applyObservations, refreshState } from "./refresh.js";
 import { declaredIndex, outputSecrets, secretRefPaths, unionPaths } from "./sensitivity.js";
-import type { AnyResourceType, Observed, Registry } from "./resource.js";
+import type { AnyResourceType, Found, Registry } from "./resource.js";
 import { standingIndex, type StateData } from "./state.js";
 import { stepContext } from "./step-context.js";
 import { canonicalJson, collectRefs, getPath, unknown, type JsonObject, type Ref } from "./values.js";
@@ -28,6 +28,8 @@ export interface PlanRequest {
   state: StateData;
   targets: string[];
   replace: string[];
+  /** Addresses whose object may be adopted although another state's mark is on it (--adopt). */
+  adopt?: string[];
   refresh: boolean;
   parallelism: number;
   bus: EventBus;
@@ -39,12 +41,12 @@ export interface PlanOutcome {
   /** Pending operations resolved while planning; apply records them first. */
   recoveries: Recovery[];
   /** Objects to adopt, by address. */
-  adopted: Map<string, Observed>;
+  adopted: Map<string, Found>;
   /** The state after recovery and refresh (in memory only). */
   working: StateData;
 }
 
-export function checkStack(stack: Stack, registry: Registry, targets: readonly string[], replace: readonly string[]): void {
+export function checkStack(stack: Stack, registry: Registry, targets: readonly string[], replace: readonly string[], adopt: readonly string[] = []): void {
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const d of stack.resources) {
@@ -69,13 +71,19 @@ export function checkStack(stack: Stack, registry: Registry, targets: readonly s
       else unknownOutput(`outputs.${name}`, r);
     }
   }
-  for (const [flag, list] of [["--target", targets], ["--replace", replace]] as const)
-    for (const a of list) if (!seen.has(a)) problems.push(`${flag} ${a}: no such resource in the config`);
-  if (problems.length > 0) throw new AbortError(problems.join("\n"));
+  let unknownAddress = false;
+  for (const [flag, list] of [["--target", targets], ["--replace", replace], ["--adopt", adopt]] as const) {
+    for (const a of list) {
+      if (seen.has(a)) continue;
+      problems.push(`${flag} ${a}: no such resource in the config`);
+      unknownAddress = true;
+    }
+  }
+  if (problems.length > 0) throw new AbortError(problems.join("\n"), unknownAddress ? addressesHint(stack) : undefined);
 }
 
 export async function buildPlan(req: PlanRequest): Promise<PlanOutcome> {
-  checkStack(req.stack, req.registry, req.targets, req.mode === "apply" ? req.replace : []);
+  checkStack(req.stack, req.registry, req.targets, req.mode === "apply" ? req.replace : [], req.mode === "apply" ? (req.adopt ?? []) : []);
   const working = structuredClone(req.state);
   const hadLive = working.resources.some((r) => r.status === "created");
   const recoveries = await recoverPending(working, req.registry, req.bus, req.signal);
@@ -87,7 +95,7 @@ export async function buildPlan(req: PlanRequest): Promise<PlanOutcome> {
     drift = refreshed.drift;
     applyObservations(working, refreshed.observed);
   }
-  const adopted = new Map<string, Observed>();
+  const adopted = new Map<string, Found>();
   const kept: KeptEntry[] = [];
   const entries =
     req.mode === "apply"
@@ -124,13 +132,14 @@ export async function buildPlan(req: PlanRequest): Promise<PlanOutcome> {
   return { plan, recoveries, adopted, working };
 }
 
-async function planApplyEntries(req: PlanRequest, working: StateData, graph: DepGraph, adopted: Map<string, Observed>): Promise<PlanEntry[]> {
+async function planApplyEntries(req: PlanRequest, working: StateData, graph: DepGraph, adopted: Map<string, Found>): Promise<PlanEntry[]> {
   const decls = new Map(req.stack.resources.map((d) => [d.address, d]));
   const isTemp = (a: string) => decls.get(a)?.lifecycle?.temporary === true;
   // The refreshed state does not change while planning: one index serves every lookup.
   const standing = standingIndex(working);
   const entries = new Map<string, PlanEntry>();
   const errors: string[] = [];
+  const refused: Array<{ address: string; message: string }> = [];
   const scope = req.targets.length > 0 ? graph.ancestors(req.targets) : undefined;
   const decide = async (decl: ResourceDecl): Promise<Decision | undefined> => {
     const type = req.registry.get(decl.type);
@@ -157,6 +166,8 @@ async function planApplyEntries(req: PlanRequest, working: StateData, graph: Dep
       replaceRequested: req.replace.includes(decl.address),
       ctx: stepContext(req.bus, req.signal, decl.address, "read"),
       stack: req.stack.name,
+      lineage: req.state.lineage,
+      adoptRequested: req.adopt?.includes(decl.address) === true,
     });
   };
   const order = graph.topological();
@@ -166,6 +177,7 @@ async function planApplyEntries(req: PlanRequest, working: StateData, graph: Dep
     if (scope && !scope.has(address)) continue;
     const d = await decide(decl);
     if (!d) continue;
+    if (d.refused) refused.push({ address, message: d.refused });
     entries.set(address, d.entry);
     if (d.adopted) adopted.set(address, d.adopted);
   }
@@ -196,11 +208,19 @@ async function planApplyEntries(req: PlanRequest, working: StateData, graph: Dep
     }
     const d = await decide(decl);
     if (!d) continue;
+    if (d.refused) refused.push({ address, message: d.refused });
     d.entry.temporary = true;
     d.entry.reason = d.entry.reason ?? "temporary: created for this run, deleted after";
     entries.set(address, d.entry);
   }
   if (errors.length > 0) throw new AbortError(`invalid resource inputs:\n${errors.join("\n")}`);
+  if (refused.length > 0) {
+    const flags = refused.map((r) => `--adopt ${r.address}`).join(" ");
+    throw new AbortError(
+      `${refused.map((r) => r.message).join("\n")}\nnothing was planned: two states managing one object would each change it and delete it on destroy`,
+      `if this config should manage it from now on, plan again with ${flags} (the other state still records it, and its destroy would delete it); else point hk at the state that owns it with --state PATH`,
+    );
+  }
   // What an interrupted run made for itself and could not delete: gone with this apply.
   if (!scope) {
     for (const type of req.registry.values()) {
@@ -226,6 +246,12 @@ function checkProtected(entries: readonly PlanEntry[], mode: string, stack: Stac
       ? "it was protected when last applied: declare it again without lifecycle.protect and run hk apply, then remove it, if you really mean it"
       : "remove lifecycle.protect from the config first if you really mean it",
   );
+}
+
+/** The addresses a flag can name, as `hk output NAME` lists the outputs there are. */
+function addressesHint(stack: Stack): string {
+  const all = stack.resources.map((d) => d.address).sort();
+  return all.length > 0 ? `resources in the config: ${all.join(", ")}` : "the config declares no resources";
 }
 
 /** The output names a type declares, when its outputs schema is a closed object; else undefined. */

@@ -3,14 +3,16 @@
 import type { ResourceDecl } from "./declaration.js";
 import { diffValues } from "./diff.js";
 import type { PlanEntry, ReplaceOrder } from "./plan.js";
-import type { AnyResourceType, Change, Observed, StepContext } from "./resource.js";
+import type { AnyResourceType, Change, Found, StepContext } from "./resource.js";
 import type { ResourceState } from "./state.js";
 import type { JsonObject } from "./values.js";
 
 export interface Decision {
   entry: PlanEntry;
   /** The object found to adopt, when the entry adopts one. */
-  adopted?: Observed;
+  adopted?: Found;
+  /** Why an object that is there is not adopted (another state's mark is on it): the plan fails with it. */
+  refused?: string;
 }
 
 export function replaceOrder(decl: ResourceDecl | undefined, type: AnyResourceType): ReplaceOrder {
@@ -34,6 +36,18 @@ export interface DecideInput {
   replaceRequested: boolean;
   ctx: StepContext;
   stack: string;
+  /** The lineage of the state planned for: objects marked with another are not adopted unless asked. */
+  lineage: string;
+  /** Adoption of an object another state's mark is on was asked for (--adopt). */
+  adoptRequested: boolean;
+}
+
+/** Whose an object to adopt is, for the plan's reason; or a refusal when it is another state's and nobody asked. */
+function ownership(d: DecideInput, found: Found): { note: string } | { refused: string } {
+  if (found.lineage === undefined) return { note: ` (no owner mark: made by hand or by an older hk${d.type.mark ? "; apply marks it as this state's" : ""})` };
+  if (found.lineage === d.lineage) return { note: "" };
+  if (d.adoptRequested) return { note: ` (owned by another hk state, lineage ${found.lineage}: taken over as asked with --adopt)` };
+  return { refused: `${d.decl.address}: object ${found.id} is managed by another hk state (lineage ${found.lineage}); this state (lineage ${d.lineage}) will not adopt it` };
 }
 
 export async function decideApply(d: DecideInput): Promise<Decision> {
@@ -42,13 +56,15 @@ export async function decideApply(d: DecideInput): Promise<Decision> {
   const live = d.existing && (d.existing.status === "created" || d.existing.status === "tainted") ? d.existing : undefined;
   if (!live) {
     if (d.type.find && d.complete) {
-      const found = await d.type.find(d.ctx, { address: d.decl.address, stack: d.stack }, d.inputs);
+      const found = await d.type.find(d.ctx, { address: d.decl.address, stack: d.stack, lineage: d.lineage }, d.inputs);
       if (found) {
+        const owner = ownership(d, found);
+        if ("refused" in owner) return { entry: { ...base, ...protect, action: "create", changes: [] }, refused: owner.refused };
         const changes = inputChanges(d.type, d.decl, found.inputs, d.inputs);
         const replace = changes.some((c) => c.forcesReplacement);
         if (!replace) {
           const action = changes.length === 0 ? "read" : "update";
-          const reason = `adopt existing object ${found.id}${changes.length > 0 ? ", then update it" : ""}`;
+          const reason = `adopt existing object ${found.id}${changes.length > 0 ? ", then update it" : ""}${owner.note}`;
           return { entry: { ...base, ...protect, action, reason, id: found.id, adopt: true, before: found.inputs, changes }, adopted: found };
         }
       }

@@ -23,9 +23,11 @@ export async function recoverPending(state: StateData, registry: Registry, bus: 
       continue;
     }
     if (op.operation === "create") {
-      const found = type.find ? await type.find(ctx, { address: op.address, stack: state.stack }, op.inputs ?? {}) : undefined;
+      const found = type.find ? await type.find(ctx, { address: op.address, stack: state.stack, lineage: state.lineage }, op.inputs ?? {}) : undefined;
       const known = found !== undefined && state.resources.some((r) => r.id === found.id);
-      if (found && !known) {
+      // This state's create marked what it made; an object with another state's mark is not it.
+      const foreign = found?.lineage !== undefined && found.lineage !== state.lineage;
+      if (found && !known && !foreign) {
         out.push({
           op,
           message: `${when}: found the object it made (id ${found.id}); adopted into the state`,
@@ -50,7 +52,9 @@ export async function recoverPending(state: StateData, registry: Registry, bus: 
           ? `${op.type} cannot look objects up; check by hand that none was left`
           : known
             ? `the only object found (id ${found.id}) is already in the state; taken as no new object made (check by hand if in doubt)`
-            : "no object was made";
+            : foreign
+              ? `no object was made (the one found, id ${found.id}, is another hk state's: lineage ${found.lineage})`
+              : "no object was made";
         out.push({ op, message: `${when}: ${note}`, apply: () => undefined });
       }
     } else if (op.operation === "delete" && op.objectId !== undefined) {

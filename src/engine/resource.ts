@@ -42,6 +42,17 @@ export interface Owner {
   address: string;
   /** The owning hk stack (cluster name); resource types put it into ownership labels. */
   stack: string;
+  /**
+   * The lineage of the state that owns the object: its owner mark. Types put it on what they
+   * create (a label) and report it from find, so no other state adopts the object unasked.
+   */
+  lineage: string;
+}
+
+/** An object find looked up, with the owner mark it carries. */
+export interface Found<I = JsonObject, O = JsonObject> extends Observed<I, O> {
+  /** The lineage of the state that marked it as its own; absent when it carries no mark (made by hand, or by an hk before marks). */
+  lineage?: string;
 }
 
 /** Cost of one object per month, in the currency the provider prices in. */
@@ -86,8 +97,14 @@ export interface ResourceType<I extends JsonObject = JsonObject, O extends JsonO
    * It must match `desired`, not only the owner: during a create-before-destroy replacement the
    * old object is made for the same owner. After a crash, `desired` is the pending record's
    * inputs, where sensitive values are blanked: match on what is not secret (labels, names).
+   * It reports the object's owner mark (`lineage`); the engine decides whether to adopt it.
    */
-  find?(ctx: StepContext, owner: Owner, desired: I): Promise<Observed<I, O> | undefined>;
+  find?(ctx: StepContext, owner: Owner, desired: I): Promise<Found<I, O> | undefined>;
+  /**
+   * Put `owner`'s mark on an object being adopted, replacing any other (optional): from then on
+   * other states see it as this state's. Called by apply, never by plan.
+   */
+  mark?(ctx: StepContext, current: Observed<I, O>, owner: Owner): Promise<void>;
   /** Differences between observed and desired inputs. Default: a deep diff honouring replaceOn. */
   diff?(observed: I, desired: I): Change[];
   create(ctx: StepContext, inputs: I, owner: Owner): Promise<{ id: string; outputs: O }>;

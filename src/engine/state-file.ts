@@ -29,14 +29,22 @@ async function readIfExists(path: string): Promise<string | undefined> {
   }
 }
 
-function parseJson(text: string, path: string): unknown {
+/**
+ * What to do about a state file that cannot be read: restore the backup when there is one (it
+ * first appears with a state's second write), else start afresh: hk finds its objects by their
+ * labels, and their owner mark (the lost state's lineage) makes it ask before adopting them.
+ */
+export function brokenStateHint(path: string): string {
+  const backup = `${path}.backup`;
+  if (existsSync(backup)) return `restore it from ${backup} (cp ${backup} ${path}) or repair it by hand`;
+  return `there is no ${backup} yet: repair it by hand, or move it aside (mv ${path} ${path}.broken) and run hk plan again: it finds what hk made by its labels and names what to take over with --adopt ADDRESS`;
+}
+
+function parseJson(text: string, path: string, hint = brokenStateHint(path)): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new AbortError(
-      `${path}: not valid JSON (${(err as Error).message}); the file is left untouched`,
-      "restore it from its .backup file or repair it by hand",
-    );
+    throw new AbortError(`${path}: not valid JSON (${(err as Error).message}); the file is left untouched`, hint);
   }
 }
 
@@ -51,7 +59,7 @@ export function parseState(text: string, path: string): StateData {
   if (!parsed.success) throw new AbortError(`${path}: not a valid hk state file: ${formatIssues(parsed.error.issues)}; the file is left untouched`);
   const state = parsed.data as StateData;
   const twice = duplicateRecords(state);
-  if (twice.length > 0) throw new AbortError(`${path}: not a valid hk state file: ${twice.join("; ")}; the file is left untouched`, "restore it from its .backup file or repair it by hand");
+  if (twice.length > 0) throw new AbortError(`${path}: not a valid hk state file: ${twice.join("; ")}; the file is left untouched`, brokenStateHint(path));
   return state;
 }
 
@@ -82,7 +90,7 @@ export async function loadState(paths: StatePaths, key: string | undefined): Pro
     const { missing } = joinSecrets(state, {});
     return { state, missingSecrets: missing };
   }
-  const parsed = secretsFileSchema.safeParse(parseJson(secretsText, paths.secrets));
+  const parsed = secretsFileSchema.safeParse(parseJson(secretsText, paths.secrets, `restore it from ${paths.secrets}.backup if there is one, or repair it by hand`));
   if (!parsed.success) throw new AbortError(`${paths.secrets}: not a valid hk secrets file: ${formatIssues(parsed.error.issues)}`);
   if (parsed.data.lineage !== state.lineage) {
     throw new AbortError(`${paths.secrets}: belongs to another state (lineage ${parsed.data.lineage}, state has ${state.lineage})`);

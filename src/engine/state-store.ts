@@ -8,7 +8,7 @@ import { hostname } from "node:os";
 import { joinSecrets, type SensitivePaths } from "./secrets.js";
 import { backupState, loadState, saveState, type StatePaths } from "./state-file.js";
 import { dropTornTail, Journal, replayJournal } from "./state-journal.js";
-import { BugError } from "./errors.js";
+import { AbortError, BugError } from "./errors.js";
 import { emptyState, recordsByAddress, standingRecord, type PendingOp, type ResourceState, type StateData } from "./state.js";
 
 export interface StateStoreOptions {
@@ -72,6 +72,13 @@ export class StateStore {
   static async open(paths: StatePaths, opts: StateStoreOptions): Promise<StateStore> {
     const loaded = await loadState(paths, opts.key);
     if (!loaded) return new StateStore(paths, emptyState(randomUUID(), opts.stack, opts.hkVersion), false, [], opts, 0);
+    // Before the journal is replayed or trimmed: a state of another stack is left exactly as it is.
+    if (loaded.state.stack !== opts.stack) {
+      throw new AbortError(
+        `${paths.state}: this state belongs to stack "${loaded.state.stack}", but the config declares stack "${opts.stack}"; nothing was read or written`,
+        `point hk at stack "${opts.stack}"'s own state with --state PATH, or at stack "${loaded.state.stack}"'s config with -c PATH`,
+      );
+    }
     const replayed = await replayJournal(journalPath(paths), loaded.state, opts.key, loaded.state.journalSeq ?? 0);
     await dropTornTail(journalPath(paths));
     // Missing is what is still a marker once the journal is replayed: a crash between the two
@@ -79,6 +86,11 @@ export class StateStore {
     // journal then replaces.
     const missing = replayed > (loaded.state.journalSeq ?? 0) ? joinSecrets(loaded.state, {}).missing : loaded.missingSecrets;
     return new StateStore(paths, loaded.state, true, missing, opts, replayed);
+  }
+
+  /** The lineage of the state: fixed when it was made; resource types mark their objects with it. */
+  get lineage(): string {
+    return this.data.lineage;
   }
 
   /** The state as it is now, secrets included. Treat as read-only; change it through commit. */

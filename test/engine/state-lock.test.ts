@@ -39,6 +39,30 @@ describe("state file", () => {
     });
   }
 
+  it("names the .backup in the hint for a broken file only when there is one; else says how to start afresh", async () => {
+    const dir = tempDir();
+    const p = statePaths(join(dir, "hk.state.json"));
+    writeFileSync(p.state, '{"format": 1, "serial": 1, "lin');
+    const without = StateStore.open(p, opts);
+    await expect(without).rejects.toMatchObject({ next: `there is no ${p.backup} yet: repair it by hand, or move it aside (mv ${p.state} ${p.state}.broken) and run hk plan again: it finds what hk made by its labels and names what to take over with --adopt ADDRESS` });
+    writeFileSync(p.backup, "{}");
+    await expect(StateStore.open(p, opts)).rejects.toMatchObject({ next: `restore it from ${p.backup} (cp ${p.backup} ${p.state}) or repair it by hand` });
+  });
+
+  it("refuses a state written for another stack, naming both, leaving the file and its journal as they were", async () => {
+    const dir = tempDir();
+    const p = statePaths(join(dir, "hk.state.json"));
+    const s = await StateStore.open(p, { ...opts, stack: "other" });
+    await s.commit((st) => (st.outputs = { a: 1 }));
+    const text = readFileSync(p.state, "utf8");
+    // A torn journal tail, which opening the right stack's state would trim.
+    writeFileSync(`${p.state}.journal`, '{"seq": 9, "torn');
+    const refused = StateStore.open(p, opts);
+    await expect(refused).rejects.toThrow(`${p.state}: this state belongs to stack "other", but the config declares stack "t"; nothing was read or written`);
+    await expect(refused).rejects.toMatchObject({ next: `point hk at stack "t"'s own state with --state PATH, or at stack "other"'s config with -c PATH` });
+    expect([readFileSync(p.state, "utf8"), readFileSync(`${p.state}.journal`, "utf8")]).toEqual([text, '{"seq": 9, "torn']);
+  });
+
   it("bumps the serial on every write, keeps the lineage, keeps one backup", async () => {
     const dir = tempDir();
     const p = statePaths(join(dir, "hk.state.json"));

@@ -26,6 +26,8 @@ export interface PlanOpts {
   mode: "apply" | "destroy";
   targets: string[];
   replace: string[];
+  /** --adopt: addresses whose object may be taken over from another state. */
+  adopt: string[];
   refresh: boolean;
   parallelism: number;
 }
@@ -55,6 +57,7 @@ export function harness(dir = tempDir()): Harness {
       state: s.current,
       targets: opts.targets ?? [],
       replace: opts.replace ?? [],
+      adopt: opts.adopt ?? [],
       refresh: opts.refresh ?? true,
       parallelism: opts.parallelism ?? 10,
       bus,

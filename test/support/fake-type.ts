@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { CreateFailedError, ExternalError } from "../../src/engine/errors.js";
-import type { Observed, ResourceType } from "../../src/engine/resource.js";
+import type { Found, ResourceType } from "../../src/engine/resource.js";
 import type { JsonObject } from "../../src/engine/values.js";
 import type { FakeWorld } from "./fake-world.js";
 
@@ -39,14 +39,24 @@ export function fakeType(world: FakeWorld, opts: FakeTypeOptions): FakeType {
     },
     async find(_ctx, owner) {
       const entry = Object.entries(world.read().objects).find(([, o]) => o.owner === owner.address);
-      return entry ? ({ id: entry[0], inputs: entry[1].inputs as JsonObject, outputs: outputsOf(entry[0], entry[1].inputs as JsonObject) } satisfies Observed) : undefined;
+      if (!entry) return undefined;
+      const [id, o] = entry;
+      return { id, inputs: o.inputs, outputs: outputsOf(id, o.inputs), ...(o.lineage !== undefined ? { lineage: o.lineage } : {}) } satisfies Found;
+    },
+    async mark(_ctx, current, owner) {
+      world.mutate((w) => {
+        const o = w.objects[current.id];
+        if (!o) throw new ExternalError(`${current.id} not found`);
+        o.lineage = owner.lineage;
+        w.log.push(`mark ${current.id}`);
+      });
     },
     async create(ctx, inputs, owner) {
       await wait(inputs, ctx.signal);
       if (inputs.fail === "create") throw new ExternalError(`create of ${owner.address} refused`);
       const id = world.mutate((w) => {
         const id = `${opts.type}-${w.nextId++}`;
-        w.objects[id] = { type: opts.type, owner: owner.address, inputs: { ...inputs } };
+        w.objects[id] = { type: opts.type, owner: owner.address, lineage: owner.lineage, inputs: { ...inputs } };
         w.log.push(`create ${owner.address} ${id}`);
         return id;
       });

@@ -6,6 +6,8 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 export interface FakeObject {
   type: string;
   owner: string;
+  /** The owner mark: the lineage of the state that made or adopted it (absent: unmarked). */
+  lineage?: string;
   inputs: JsonObject;
 }
 

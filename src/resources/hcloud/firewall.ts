@@ -2,7 +2,7 @@
 // are covered the moment they exist. Rules, name and labels change in place.
 import { z } from "zod";
 import { CreateFailedError, ExternalError } from "../../engine/errors.js";
-import type { Change, Discovered, Observed, Owner, ReadResult, ResourceType, StepContext } from "../../engine/resource.js";
+import type { Change, Discovered, Found, Owner, ReadResult, ResourceType, StepContext } from "../../engine/resource.js";
 import {
   applyFirewall,
   createFirewall,
@@ -19,7 +19,7 @@ import {
 } from "../../providers/hcloud/index.js";
 import { sleep } from "../../providers/hcloud/pacing.js";
 import { firewallRuleInput, ruleFromApi, ruleToApi } from "./firewall-rules.js";
-import { ADDRESS_LABEL, labelsInput, labelValue, ownerLabels, selector, STACK_LABEL, userLabels } from "./labels.js";
+import { ADDRESS_LABEL, labelsInput, labelValue, ownerLabels, ownerMark, selector, STACK_LABEL, userLabels } from "./labels.js";
 import { jsonInputs } from "./json-schema.js";
 import { readManyByLabel } from "./read-many.js";
 
@@ -112,10 +112,19 @@ export function firewallType(deps: FirewallDeps): ResourceType<FirewallInputs, F
       });
     },
 
-    async find(ctx, owner: Owner, desired): Promise<Observed<FirewallInputs, FirewallOutputs> | undefined> {
+    async find(ctx, owner: Owner, desired): Promise<Found<FirewallInputs, FirewallOutputs> | undefined> {
       const [fw] = await listFirewalls(api(ctx), { name: desired.name });
       if (!fw || fw.labels?.[ADDRESS_LABEL] !== labelValue(owner.address) || fw.labels[STACK_LABEL] !== labelValue(owner.stack)) return undefined;
-      return { id: String(fw.id), ...observe(fw, { inputs: desired, outputs: { labelSelector: desired.applyToLabelSelector ?? defaultSelector(owner.stack) } }) };
+      const lineage = ownerMark(fw.labels, owner);
+      const observed = observe(fw, { inputs: desired, outputs: { labelSelector: desired.applyToLabelSelector ?? defaultSelector(owner.stack) } });
+      return { id: String(fw.id), ...observed, ...(lineage !== undefined ? { lineage } : {}) };
+    },
+
+    async mark(ctx, current, owner) {
+      const c = api(ctx);
+      const fw = await getFirewall(c, Number(current.id));
+      if (!fw) throw new ExternalError(`firewall ${current.id} is gone`, false, "not_found");
+      await updateFirewall(c, fw.id, { labels: { ...fw.labels, ...ownerLabels(owner) } });
     },
 
     async create(ctx, inputs, owner) {
@@ -181,7 +190,8 @@ export function firewallType(deps: FirewallDeps): ResourceType<FirewallInputs, F
         return [];
       });
       if (from.length > 0) {
-        ctx.progress(`removing it from ${from.length} resource${from.length === 1 ? "" : "s"}`);
+        const what = from.map((a) => (a.type === "label_selector" ? `the servers matching ${a.label_selector.selector}` : `server ${a.server.id}`));
+        ctx.progress(`removing it from ${what.join(", ")}`);
         await idempotent(async () => c.waitActions(await removeFirewallFrom(c, id, from)), ["firewall_resource_not_found"]);
       }
       const deadline = Date.now() + (deps.inUseRetryMs ?? 30_000);

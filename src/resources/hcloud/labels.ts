@@ -6,6 +6,8 @@ import type { Owner } from "../../engine/resource.js";
 
 export const STACK_LABEL = "hk/stack";
 export const ADDRESS_LABEL = "hk/address";
+/** The owner mark: the lineage of the hk state that made (or took over) the object. */
+export const LINEAGE_LABEL = "hk/lineage";
 /** Marks objects that exist only during a step (the image build's server and SSH key). */
 export const TEMPORARY_LABEL = "hk/temporary";
 
@@ -26,9 +28,18 @@ export function labelValue(text: string): string {
   return `${cleaned.slice(0, 63 - 9)}-${hash}`.replace(/^-/, "");
 }
 
-/** `hk/stack=<stack>` and `hk/address=<address>`. */
+/** `hk/stack=<stack>`, `hk/address=<address>` and `hk/lineage=<the owning state's lineage>`. */
 export function ownerLabels(owner: Owner): Record<string, string> {
-  return { [STACK_LABEL]: labelValue(owner.stack), [ADDRESS_LABEL]: labelValue(owner.address) };
+  return { [STACK_LABEL]: labelValue(owner.stack), [ADDRESS_LABEL]: labelValue(owner.address), [LINEAGE_LABEL]: labelValue(owner.lineage) };
+}
+
+/**
+ * The lineage an object's owner mark names, or undefined when it carries none. A mark that
+ * stands for `owner`'s lineage (shortened to a label value) reads as that lineage itself.
+ */
+export function ownerMark(labels: Record<string, string> | undefined, owner?: Owner): string | undefined {
+  const mark = labels?.[LINEAGE_LABEL];
+  return owner !== undefined && mark === labelValue(owner.lineage) ? owner.lineage : mark;
 }
 
 /** `k1==v1,k2==v2` (exact match on each). */

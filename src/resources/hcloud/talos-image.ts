@@ -6,14 +6,14 @@ import { z } from "zod";
 import { diffValues } from "../../engine/diff.js";
 import { AbortError, ExternalError } from "../../engine/errors.js";
 import type { JsonObject } from "../../engine/values.js";
-import type { Discovered, Observed, Owner, ReadResult, ResourceType, StepContext } from "../../engine/resource.js";
+import type { Discovered, Found, Owner, ReadResult, ResourceType, StepContext } from "../../engine/resource.js";
 import { deleteImage, getImage, listImages, serverType, updateImage, type HcloudClient, type Image } from "../../providers/hcloud/index.js";
 import { DEFAULT_EXTENSIONS, type TalosFactory } from "../../providers/talos-factory.js";
 import { monthlySnapshot } from "./cost.js";
 import { buildTalosSnapshot, type BuildDeps } from "./image-build.js";
 import { IMAGE_LABEL, imageLabels, schematicLabel, SYSTEM_IMAGE_LABELS } from "./image-labels.js";
 import { jsonInputs } from "./json-schema.js";
-import { isLabelValue, labelsInput, labelValue, selector, STACK_LABEL } from "./labels.js";
+import { isLabelValue, labelsInput, labelValue, ownerLabels, ownerMark, selector, STACK_LABEL } from "./labels.js";
 import { protectedReason, unprotectCommand } from "./leftover-type.js";
 import { readManyByLabel } from "./read-many.js";
 
@@ -127,7 +127,7 @@ export function talosImageType(deps: TalosImageDeps): ResourceType<TalosImageInp
       });
     },
 
-    async find(ctx, owner: Owner, desired): Promise<Observed<TalosImageInputs, TalosImageOutputs> | undefined> {
+    async find(ctx, owner: Owner, desired): Promise<Found<TalosImageInputs, TalosImageOutputs> | undefined> {
       const c = api(ctx);
       const all = (await sameName(c, desired)).filter((i) => i.status !== "unavailable");
       if (all.length === 0) return undefined;
@@ -151,7 +151,15 @@ export function talosImageType(deps: TalosImageDeps): ResourceType<TalosImageInp
       if (stack !== undefined && stack !== labelValue(owner.stack)) {
         throw new AbortError(`snapshot ${image.id} (${desired.imageName}) belongs to hk stack ${stack}`, `use another imageName for this cluster, or destroy stack ${stack}'s snapshot first`);
       }
-      return { id: String(image.id), ...observe(image, desired, schematic) };
+      const lineage = ownerMark(image.labels, owner);
+      return { id: String(image.id), ...observe(image, desired, schematic), ...(lineage !== undefined ? { lineage } : {}) };
+    },
+
+    async mark(ctx, current, owner) {
+      const c = api(ctx);
+      const image = await getImage(c, Number(current.id));
+      if (!image) throw new ExternalError(`snapshot ${current.id} is gone`, false, "not_found");
+      await updateImage(c, image.id, { labels: { ...image.labels, ...ownerLabels(owner) } });
     },
 
     async create(ctx, inputs, owner) {

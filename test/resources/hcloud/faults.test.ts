@@ -17,7 +17,7 @@ describe("at a 10% fault rate", () => {
   it("builds the image and creates the firewall", async () => {
     const image = talosImageType({ client: env.client, factory: env.factory, ssh: env.ssh });
     const made = await image.create(recordingContext(), talosImageInputs.parse({ talosVersion: "v1.12.2" }), OWNER);
-    const fw = await firewallType({ client: env.client }).create(recordingContext(), firewallInputs.parse({ name: "k8s-firewall", rules: defaultFirewallRules(["203.0.113.0/24"]) }), { stack: "k8s", address: "hcloud_firewall.cluster" });
+    const fw = await firewallType({ client: env.client }).create(recordingContext(), firewallInputs.parse({ name: "k8s-firewall", rules: defaultFirewallRules(["203.0.113.0/24"]) }), { stack: "k8s", address: "hcloud_firewall.cluster", lineage: OWNER.lineage });
 
     const failures = env.requests.filter((r) => r.status === 0 || r.status === 429 || r.status >= 500);
     expect(failures.length).toBeGreaterThan(0);

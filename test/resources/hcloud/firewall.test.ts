@@ -6,7 +6,7 @@ import { getFirewall, getServer } from "../../../src/providers/hcloud/index.js";
 import { defaultFirewallRules, firewallInputs, firewallType, type FirewallInputs } from "../../../src/resources/hcloud/index.js";
 import { recordingContext, sandboxEnv, type SandboxEnv } from "./sandbox-env.js";
 
-const OWNER: Owner = { stack: "k8s", address: "hcloud_firewall.cluster" };
+const OWNER: Owner = { stack: "k8s", address: "hcloud_firewall.cluster", lineage: "0b6a1c4e-7d2f-4c1a-9e3b-5f8d2a6c4e10" };
 const inputs = (over: Record<string, unknown> = {}): FirewallInputs => firewallInputs.parse({ name: "k8s-firewall", rules: defaultFirewallRules(["203.0.113.0/24"]), ...over });
 
 let env: SandboxEnv;
@@ -40,7 +40,7 @@ describe("hcloud_firewall", () => {
     outputs = made.outputs;
     expect(made.outputs).toMatchObject({ name: "k8s-firewall", labelSelector: "caph-cluster-k8s=owned" });
     const fw = await getFirewall(env.client, Number(id));
-    expect(fw?.labels).toEqual({ "hk/stack": "k8s", "hk/address": "hcloud_firewall.cluster" });
+    expect(fw?.labels).toEqual({ "hk/stack": "k8s", "hk/address": "hcloud_firewall.cluster", "hk/lineage": OWNER.lineage });
     expect(fw?.applied_to.map((a) => a.label_selector?.selector)).toEqual(["caph-cluster-k8s=owned"]);
     const later = await caphServer("k8s-cp-later");
     expect(await firewallsOn(early)).toContain(Number(id));
@@ -53,6 +53,14 @@ describe("hcloud_firewall", () => {
     expect(type().find).toBeDefined();
     const found = await type().find!(recordingContext(), OWNER, inputs());
     expect(found?.id).toBe(id);
+    // find reports the owner mark, whoever asks; mark puts the asker's on it, other labels kept.
+    expect(found?.lineage).toBe(OWNER.lineage);
+    const other = { ...OWNER, lineage: "9d1e2f3a-0000-4000-8000-000000000001" };
+    expect((await type().find!(recordingContext(), other, inputs()))?.lineage).toBe(OWNER.lineage);
+    await type().mark!(recordingContext(), { id, inputs: inputs(), outputs }, other);
+    expect((await getFirewall(env.client, Number(id)))?.labels).toEqual({ "hk/stack": "k8s", "hk/address": "hcloud_firewall.cluster", "hk/lineage": other.lineage });
+    await type().mark!(recordingContext(), { id, inputs: inputs(), outputs }, OWNER);
+    expect((await type().find!(recordingContext(), other, inputs()))?.lineage).toBe(OWNER.lineage);
   });
 
   it("changes rules in place with set_rules, and name and labels with a PUT", async () => {
@@ -69,7 +77,7 @@ describe("hcloud_firewall", () => {
     const read = await type().read(recordingContext(), { id, inputs: after, outputs });
     expect(read).toEqual({ status: "found", inputs: after, outputs: { ...outputs, name: "k8s-fw" } });
     const fw = await getFirewall(env.client, Number(id));
-    expect(fw?.labels).toEqual({ team: "platform", "hk/stack": "k8s", "hk/address": "hcloud_firewall.cluster" });
+    expect(fw?.labels).toEqual({ team: "platform", "hk/stack": "k8s", "hk/address": "hcloud_firewall.cluster", "hk/lineage": OWNER.lineage });
     expect(await firewallsOn(early)).toContain(Number(id));
   });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { defaultFirewallRules, firewallRuleInput, type FirewallRule } from "../../../src/resources/hcloud/firewall-rules.js";
 import { ruleFromApi, ruleToApi } from "../../../src/resources/hcloud/firewall-rules.js";
 import { schematicLabel } from "../../../src/resources/hcloud/image-labels.js";
-import { isLabelKey, isLabelValue, labelledFor, labelsInput, labelValue, ownerLabels, userLabels } from "../../../src/resources/hcloud/labels.js";
+import { isLabelKey, isLabelValue, labelledFor, labelsInput, labelValue, ownerLabels, ownerMark, userLabels } from "../../../src/resources/hcloud/labels.js";
 
 describe("label values", () => {
   it.each([
@@ -18,8 +18,14 @@ describe("label values", () => {
     expect(v).not.toBe(labelValue(`${text}x`));
   });
 
-  it("puts the stack and address on what hk creates", () => {
-    expect(ownerLabels({ stack: "k8s", address: "hcloud_firewall.cluster" })).toEqual({ "hk/stack": "k8s", "hk/address": "hcloud_firewall.cluster" });
+  it("puts the stack, the address and the owning state's lineage on what hk creates", () => {
+    const lineage = "0b6a1c4e-7d2f-4c1a-9e3b-5f8d2a6c4e10";
+    expect(ownerLabels({ stack: "k8s", address: "hcloud_firewall.cluster", lineage })).toEqual({ "hk/stack": "k8s", "hk/address": "hcloud_firewall.cluster", "hk/lineage": lineage });
+    expect(ownerMark({ "hk/lineage": lineage, "hk/stack": "k8s" })).toBe(lineage);
+    expect(ownerMark({ "hk/stack": "k8s" })).toBeUndefined();
+    // A lineage that is no label value as it stands is marked shortened, and still reads as itself.
+    const odd = { stack: "k8s", address: "a.b", lineage: "hand written lineage" };
+    expect(ownerMark(ownerLabels(odd), odd)).toBe(odd.lineage);
   });
 
   it("counts CAPH's and hk's labels as the stack's, nothing else", () => {

@@ -84,7 +84,7 @@ describe("leftover discovery", () => {
 
   it("never creates or changes anything", async () => {
     const t = types.get("hcloud_server")!;
-    expect(() => t.create(recordingContext(), {}, { stack: "k8s", address: "hcloud_server.x" })).toThrow(BugError);
+    expect(() => t.create(recordingContext(), {}, { stack: "k8s", address: "hcloud_server.x", lineage: "l" })).toThrow(BugError);
     expect(() => t.update(recordingContext(), { id: "1", inputs: {}, outputs: {} }, {}, [])).toThrow(BugError);
   });
 

@@ -11,7 +11,7 @@ import { talosFactory, type TalosFactory } from "../../../src/providers/talos-fa
 import type { SshTarget } from "../../../src/resources/hcloud/index.js";
 import { openSandbox } from "../../../src/sandbox/world.js";
 
-export const OWNER: Owner = { stack: "k8s", address: "hcloud_talos_image.amd64" };
+export const OWNER: Owner = { stack: "k8s", address: "hcloud_talos_image.amd64", lineage: "0b6a1c4e-7d2f-4c1a-9e3b-5f8d2a6c4e10" };
 
 export interface SandboxEnv {
   client: HcloudClient;

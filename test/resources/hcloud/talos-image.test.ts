@@ -51,6 +51,7 @@ describe("building the snapshot", () => {
       team: "platform",
       "hk/stack": "k8s",
       "hk/address": "hcloud_talos_image.amd64",
+      "hk/lineage": OWNER.lineage,
       "hk/build": expect.stringMatching(/^[0-9a-f]{8}$/),
     });
     expect(await temporaries()).toEqual([]);
@@ -109,7 +110,14 @@ describe("building the snapshot", () => {
     const inputs = desired({ labels: { team: "platform" }, buildServerType: "cx33", location: "fsn1" });
     const found = await type.find?.(recordingContext(), OWNER, inputs);
     expect(found?.id).toBe(String(imageId));
+    expect(found?.lineage).toBe(OWNER.lineage);
     expect(type.diff?.(found!.inputs, inputs)).toEqual([]);
+    // mark puts another owner's lineage on it, keeping every other label.
+    const before = (await getImage(env.client, imageId))!.labels;
+    const other = { ...OWNER, lineage: "9d1e2f3a-0000-4000-8000-000000000001" };
+    await type.mark!(recordingContext(), found!, other);
+    expect((await getImage(env.client, imageId))!.labels).toEqual({ ...before, "hk/lineage": other.lineage });
+    await type.mark!(recordingContext(), found!, OWNER);
     expect(await type.find?.(recordingContext(), OWNER, desired({ talosVersion: "v1.12.3" }))).toBeUndefined();
   });
 
@@ -158,7 +166,7 @@ describe("building the snapshot", () => {
 });
 
 describe("when the build fails", () => {
-  const owner: Owner = { stack: "k8s", address: "hcloud_talos_image.failing" };
+  const owner: Owner = { stack: "k8s", address: "hcloud_talos_image.failing", lineage: OWNER.lineage };
 
   it("deletes the server and key when the rescue system never answers", async () => {
     const type = talosImageType({ client: env.client, factory: env.factory, ssh: { host: "127.0.0.1", port: 9 }, sshConnectTimeoutMs: 300 });
