@@ -12,6 +12,7 @@ export function planRequestOptions(opts: PlanningOptions) {
   return {
     targets: opts.target ?? [],
     replace: opts.replace ?? [],
+    adopt: opts.adopt ?? [],
     refresh: opts.refresh !== "false",
     parallelism: parseParallelism(opts.parallelism),
   };
@@ -33,10 +34,10 @@ export async function makePlan(session: Session, out: Output, mode: "apply" | "d
 }
 
 /** Refuse early when nobody can answer the confirmation question. */
-export function requireApproval(autoApprove: boolean, json: boolean): void {
+export function requireApproval(autoApprove: boolean, json: boolean, mode: "apply" | "destroy"): void {
   if (autoApprove) return;
   if (json) throw new AbortError("--json needs --auto-approve: a confirmation prompt would break the JSON stream, so nothing was done", "pass --auto-approve as well");
-  if (!process.stdin.isTTY) throw new AbortError("no terminal to confirm the apply on, so nothing was done", "pass --auto-approve to apply without asking");
+  if (!process.stdin.isTTY) throw new AbortError(`no terminal to confirm the ${mode} on, so nothing was done`, `pass --auto-approve to ${mode} without asking`);
 }
 
 export async function confirmPlan(out: Output, plan: Plan, autoApprove: boolean): Promise<boolean> {
@@ -45,6 +46,16 @@ export async function confirmPlan(out: Output, plan: Plan, autoApprove: boolean)
   const ok = await out.confirm(`Do you really want to ${verb}?`);
   if (!ok) out.say(`${plan.mode === "destroy" ? "Destroy" : "Apply"} cancelled.`);
   return ok;
+}
+
+/** Once the view has drawn its last frame, or after a second at most, so a stuck terminal cannot hold hk. */
+function leaveWhenDrawn(view: { done: Promise<void>; stop(): void }): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const fallback = new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000)));
+  return Promise.race([view.done, fallback]).finally(() => {
+    clearTimeout(timer);
+    view.stop();
+  });
 }
 
 export async function runApply(session: Session, out: Output, req: Omit<ApplyRequest, "store" | "stack" | "registry" | "bus" | "signal"> & { controller: AbortController }): Promise<number> {
@@ -58,10 +69,12 @@ export async function runApply(session: Session, out: Output, req: Omit<ApplyReq
       run.stop("interrupted");
       return;
     }
+    if (interrupts > 2) process.exit(130);
     out.bus.emit({ type: "interrupt", count: interrupts, message: "Stopping now: the state holds every finished step and the pending ones; the next run resolves them." });
     req.controller.abort();
-    view.stop();
-    void session.close().finally(() => process.exit(130));
+    // The view draws that line and a last frame without live lines, then lets go of the terminal
+    // (stopping it in this tick would leave the frame before, frozen); a third Ctrl-C does not wait.
+    void leaveWhenDrawn(view).then(() => session.close()).finally(() => process.exit(130));
   };
   process.on("SIGINT", onInterrupt);
   process.on("SIGTERM", onInterrupt);

@@ -17,15 +17,22 @@ for (const stream of [process.stdout, process.stderr]) {
 const program = new Command("hk")
   .description("Plan, apply and destroy a self-managing Talos Kubernetes cluster on Hetzner Cloud")
   .version(HK_VERSION, "-v, --version")
-  .showHelpAfterError("(run hk --help for usage)")
+  .showHelpAfterError("  run hk --help for the commands and their flags")
   .configureHelp({ sortSubcommands: false })
-  // Flag and argument errors are commander's to print; with --json the stream still ends with them.
+  // Flag and argument errors are commander's to print, in hk's words: `Error: …` and what to do next.
+  .configureOutput({ outputError: (str, write) => write(commanderError(str)) })
+  // With --json the stream still ends with them.
   .exitOverride((err) => {
     if (err.exitCode !== 0 && process.argv.includes("--json")) {
-      process.stdout.write(jsonLine({ type: "diagnostic", severity: "error", message: err.message }, new Date()) + "\n");
+      process.stdout.write(jsonLine({ type: "diagnostic", severity: "error", message: commanderError(err.message).trimEnd() }, new Date()) + "\n");
     }
     process.exit(err.exitCode);
   });
+
+/** commander's `error: unknown command 'x'` as hk says errors: `Error: unknown command 'x'`. */
+function commanderError(text: string): string {
+  return text.replace(/^error: /, "Error: ");
+}
 
 const common = (cmd: Command, opts: { lock?: boolean } = {}) => {
   cmd
@@ -57,6 +64,7 @@ const run = (load: () => Promise<{ default: (...args: never[]) => Promise<number
 
 planning(common(program.command("plan").description("show what apply would change")))
   .option("--replace <address>", "plan to replace this resource (repeatable)", collect, [])
+  .option("--adopt <address>", "adopt this resource's existing object although another hk state's mark is on it (repeatable)", collect, [])
   .option("--destroy", "plan a destroy", false)
   .option("--out <file>", "save the plan for `hk apply FILE`")
   .option("--detailed-exitcode", "exit 0 with no changes, 2 with changes, 1 on error", false)
@@ -64,6 +72,7 @@ planning(common(program.command("plan").description("show what apply would chang
 
 planning(common(program.command("apply").description("make the infrastructure match the config").argument("[plan-file]", "apply exactly this saved plan")))
   .option("--replace <address>", "replace this resource (repeatable)", collect, [])
+  .option("--adopt <address>", "adopt this resource's existing object although another hk state's mark is on it (repeatable)", collect, [])
   .option("--auto-approve", "do not ask for confirmation", false)
   .action(run(() => import("./commands/apply.js")));
 
@@ -114,5 +123,11 @@ sandbox
   .option("-c, --config <path>", "the config file", "cluster.config.ts")
   .option("--dir <path>", "the sandbox world directory")
   .action(run(() => import("./commands/sandbox-reset.js")));
+sandbox
+  .command("env")
+  .description('print export lines for the served sandbox world: eval "$(hk sandbox env)"')
+  .option("-c, --config <path>", "the config file (the world lives in state/sandbox/ beside it)", "cluster.config.ts")
+  .option("--dir <path>", "the sandbox world directory")
+  .action(run(() => import("./commands/sandbox-env.js")));
 
 await program.parseAsync(process.argv);

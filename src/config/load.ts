@@ -47,7 +47,7 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
   const parsed = clusterConfigSchema.safeParse(loaded);
   if (!parsed.success) {
     const lines = issueLines(parsed.error.issues);
-    throw new AbortError(`${path}: invalid config (${lines.length} problem${lines.length === 1 ? "" : "s"}):\n  ${lines.join("\n  ")}`);
+    throw new AbortError(`${path}: invalid config (${lines.length} problem${lines.length === 1 ? "" : "s"}):\n  ${lines.join("\n  ")}`, "fix them in the config; hk validate checks it without touching anything");
   }
   return { kind: "cluster", path, config: parsed.data };
 }

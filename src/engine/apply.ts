@@ -48,10 +48,14 @@ export interface ApplyRun {
 export function startApply(req: ApplyRequest): ApplyRun {
   let stopRequest: string | undefined;
   let stopWalk: ((reason: string) => void) | undefined;
-  const result = run(req, (stop) => {
-    stopWalk = stop;
-    if (stopRequest !== undefined) stop(stopRequest);
-  });
+  const result = run(
+    req,
+    (stop) => {
+      stopWalk = stop;
+      if (stopRequest !== undefined) stop(stopRequest);
+    },
+    () => stopRequest !== undefined,
+  );
   return {
     result,
     stop(reason) {
@@ -61,7 +65,7 @@ export function startApply(req: ApplyRequest): ApplyRun {
   };
 }
 
-async function run(req: ApplyRequest, onWalk: (stop: (reason: string) => void) => void): Promise<ApplyResult> {
+async function run(req: ApplyRequest, onWalk: (stop: (reason: string) => void) => void, interrupted: () => boolean): Promise<ApplyResult> {
   const started = Date.now();
   await recordPlanningFacts(req);
   const { graph, ops } = buildApplyGraph(req.plan.entries, req.registry);
@@ -105,9 +109,11 @@ async function run(req: ApplyRequest, onWalk: (stop: (reason: string) => void) =
   onWalk((reason) => walk.stop(reason));
   await walk.result;
   const outputs = await recordOutputs(req);
-  const ok = counts.failed === 0 && counts.skipped === 0;
+  // An interrupted run is not a success even when the steps still running were the last ones.
+  const stopped = interrupted();
+  const ok = counts.failed === 0 && counts.skipped === 0 && !stopped;
   const kept = req.plan.kept?.length ?? 0;
-  req.bus.emit({ type: "apply-done", mode: req.plan.mode, ok, durationMs: Date.now() - started, counts, ...(kept > 0 ? { kept } : {}), outputs });
+  req.bus.emit({ type: "apply-done", mode: req.plan.mode, ok, durationMs: Date.now() - started, counts, ...(kept > 0 ? { kept } : {}), ...(stopped ? { interrupted: true } : {}), outputs });
   return { ok, failed, counts };
 }
 
@@ -142,7 +148,16 @@ async function recordOutputs(req: ApplyRequest): Promise<Record<string, unknown>
   if (req.plan.mode === "apply") {
     const secrets = outputSecrets(req.stack, req.registry, (a) => req.store.find(a));
     for (const [k, v] of Object.entries(req.stack.outputs ?? {})) {
-      outputs[k] = mapRefs(v, (r) => getPath(req.store.find(r.$ref)?.outputs, r.path) ?? null);
+      // An output of a resource that does not exist yet (skipped, interrupted) is not known: left
+      // out, rather than recorded as null as if it were a value.
+      let known = true;
+      const value = mapRefs(v, (r) => {
+        const record = req.store.find(r.$ref);
+        if (record === undefined || record.id === null || record.status === "dormant") known = false;
+        return getPath(record?.outputs, r.path) ?? null;
+      });
+      if (!known) continue;
+      outputs[k] = value;
       const sensitive = secretRefPaths(v, secrets).length > 0;
       if (sensitive) secret.push(k);
       shown[k] = sensitive ? SENSITIVE : outputs[k];

@@ -26,6 +26,8 @@ export type EngineEvent =
       counts: { added: number; changed: number; destroyed: number; failed: number; skipped: number };
       /** Leftovers the plan keeps (listed there with why); absent when none. */
       kept?: number;
+      /** A Ctrl-C (or SIGTERM) stopped the run early; absent when none came. */
+      interrupted?: boolean;
       outputs: Record<string, unknown>;
     };
 

@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { writeFileAtomic } from "./atomic-file.js";
 import { AbortError } from "./errors.js";
-import { formatIssues } from "./issues.js";
+import { issueLines } from "./issues.js";
 import type { Plan } from "./plan.js";
 import type { StateData } from "./state.js";
 
@@ -54,7 +54,10 @@ export async function loadPlan(path: string): Promise<Plan> {
   try {
     text = await readFile(path, "utf8");
   } catch (err) {
-    throw new AbortError(`${path}: cannot read the plan file: ${(err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new AbortError(`${path}: no such plan file`, "check the name, or make one with: hk plan --out FILE");
+    if (code === "EISDIR") throw new AbortError(`${path}: is a folder, not a plan file`, "pass the file hk plan --out wrote");
+    throw new AbortError(`${path}: cannot read the plan file (${code === "EACCES" || code === "EPERM" ? "permission denied" : (code ?? (err as Error).message)})`, "check the file's permissions");
   }
   let raw: unknown;
   try {
@@ -65,7 +68,12 @@ export async function loadPlan(path: string): Promise<Plan> {
   const hkPlan = (raw as { hkPlan?: unknown } | null)?.hkPlan;
   if (hkPlan === undefined) throw new AbortError(`${path}: not a plan file (JSON without an hkPlan object)`, "make one with: hk plan --out FILE");
   const parsed = planSchema.safeParse(hkPlan);
-  if (!parsed.success) throw new AbortError(`${path}: not a valid hk plan file: ${formatIssues(parsed.error.issues)}`, "make one with: hk plan --out FILE");
+  if (!parsed.success) {
+    // A few problems say what is wrong; a JSON file that is no plan at all would list dozens.
+    const lines = issueLines(parsed.error.issues);
+    const shown = lines.slice(0, 3).concat(lines.length > 3 ? [`… and ${lines.length - 3} more`] : []);
+    throw new AbortError(`${path}: not a valid hk plan file (${lines.length} problem${lines.length === 1 ? "" : "s"}):\n  ${shown.join("\n  ")}`, "make a new one with: hk plan --out FILE");
+  }
   return parsed.data as Plan;
 }
 

@@ -73,9 +73,10 @@ export function summaryLines(e: Extract<EngineEvent, { type: "apply-done" }>): L
   const word = e.mode === "destroy" ? "Destroy" : "Apply";
   const kept = e.kept ? `, ${e.kept} kept (see the plan)` : "";
   const resources = e.mode === "destroy" ? `Resources: ${c.destroyed} destroyed${kept}.` : `Resources: ${c.added} added, ${c.changed} changed, ${c.destroyed} destroyed${kept}.`;
+  const ended = c.failed > 0 ? "failed" : e.interrupted ? "interrupted" : "stopped";
   const head = e.ok
     ? line(seg(`${word} complete! ${resources}`, "green", "bold"))
-    : line(seg(`${word} ${c.failed > 0 ? "failed" : "stopped"}: ${c.failed} failed, ${c.skipped} skipped.`, "red", "bold"), ` ${resources} State saved.`);
+    : line(seg(`${word} ${ended}: ${c.failed} failed, ${c.skipped} skipped${c.failed > 0 && e.interrupted ? ", interrupted" : ""}.`, "red", "bold"), ` ${resources} State saved.`);
   const names = Object.keys(e.outputs);
   if (names.length === 0) return [BLANK, head];
   const outputs = names.sort().flatMap((n) => valueLines(n, e.outputs[n], "", " = "));

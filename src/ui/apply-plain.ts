@@ -26,12 +26,15 @@ export function plainApply(io: { stdout: NodeJS.WritableStream; stderr: NodeJS.W
     clearInterval(timers.get(k)?.timer);
     timers.delete(k);
   };
+  let stopped = false;
   const stop = () => {
+    stopped = true;
     for (const k of [...timers.keys()]) stopStep(k);
     finish();
   };
 
   const listener = (e: EngineEvent) => {
+    if (stopped) return;
     switch (e.type) {
       case "step-start": {
         const k = key(e.address, e.operation);
@@ -63,6 +66,11 @@ export function plainApply(io: { stdout: NodeJS.WritableStream; stderr: NodeJS.W
       case "apply-done":
         write(eventLines(e));
         stop();
+        return;
+      case "interrupt":
+        // A second Ctrl-C leaves at once: its message is the last line, as on a terminal.
+        write(eventLines(e));
+        if (e.count >= 2) stop();
         return;
       default:
         write(eventLines(e));

@@ -28,6 +28,8 @@ export const INITIAL: ApplyViewState = { running: [], printed: [], finished: 0, 
 const stepKey = (address: string, op: Operation) => `${op} ${address}`;
 
 export function reduceApply(s: ApplyViewState, e: EngineEvent, now: number): ApplyViewState {
+  // Once done, the last frame stays as it is: a step cancelled by a second Ctrl-C draws nothing.
+  if (s.done) return s;
   const printed = eventLines(e);
   const next: ApplyViewState = printed.length > 0 ? { ...s, printed: [...s.printed, ...printed] } : s;
   switch (e.type) {
@@ -48,6 +50,9 @@ export function reduceApply(s: ApplyViewState, e: EngineEvent, now: number): App
     }
     case "apply-done":
       return { ...next, running: [], done: true };
+    case "interrupt":
+      // A second Ctrl-C leaves at once: the view draws its message, drops the live lines, and exits.
+      return e.count >= 2 ? { ...next, running: [], done: true } : next;
     default:
       return next;
   }

@@ -16,7 +16,7 @@ export default async function apply(planFile: string | undefined, opts: Options)
   const out = await createOutput(opts);
   const controller = new AbortController();
   if (planFile) return applySaved(planFile, opts, out, controller);
-  requireApproval(opts.autoApprove, opts.json);
+  requireApproval(opts.autoApprove, opts.json, "apply");
   const session = await openSession(opts, "hk apply");
   try {
     const outcome = await makePlan(session, out, "apply", opts, controller.signal);

@@ -10,7 +10,7 @@ interface Options extends PlanningOptions {
 
 export default async function destroy(opts: Options): Promise<number> {
   const out = await createOutput(opts);
-  requireApproval(opts.autoApprove, opts.json);
+  requireApproval(opts.autoApprove, opts.json, "destroy");
   const controller = new AbortController();
   const session = await openSession(opts, "hk destroy");
   try {

@@ -21,7 +21,7 @@ export default async function output(name: string | undefined, opts: GlobalOptio
     }
     const names = Object.keys(outputs).sort();
     if (names.length === 0) {
-      process.stderr.write(state ? "No outputs: the last apply recorded none.\n" : `No outputs: ${file} does not exist yet; run hk apply first.\n`);
+      process.stderr.write(`No outputs: ${noOutputsReason(state, file)}.\n`);
       return 0;
     }
     const [{ valueLines }, { linesToText }] = await Promise.all([import("../../ui/plan-values.js"), import("../../ui/styled-lines.js")]);
@@ -39,4 +39,11 @@ export default async function output(name: string | undefined, opts: GlobalOptio
   if (isSecretMarker(value)) throw new AbortError(`output ${name}: its value is missing from ${statePaths(file).secrets}`, "run hk apply to record it again");
   process.stdout.write(typeof value === "string" && !opts.json ? (value.endsWith("\n") ? value : value + "\n") : JSON.stringify(value) + "\n");
   return 0;
+}
+
+/** Why there is nothing to show: no state yet, an empty stack (destroyed), or an apply that recorded none. */
+function noOutputsReason(state: { resources: readonly unknown[] } | undefined, file: string): string {
+  if (!state) return `${file} does not exist yet; run hk apply first`;
+  if (state.resources.length === 0) return "the state holds no resources (the stack was destroyed, or never applied); hk apply creates them";
+  return "the last apply recorded none";
 }

@@ -100,8 +100,10 @@ describe("hcloud_firewall", () => {
     expect(await type().read(recordingContext(), { id, inputs: current, outputs })).toEqual({ status: "found", inputs: current, outputs });
   });
 
-  it("is deleted while applied: removed from its servers first", async () => {
-    await type().delete(recordingContext(), { id, inputs: inputs(), outputs });
+  it("is deleted while applied: removed from its servers first, saying which", async () => {
+    const ctx = recordingContext();
+    await type().delete(ctx, { id, inputs: inputs(), outputs });
+    expect(ctx.messages).toContain(`removing it from the servers matching ${outputs.labelSelector}`);
     expect(await getFirewall(env.client, Number(id))).toBeUndefined();
     expect(await firewallsOn(early)).not.toContain(Number(id));
     const read = await type().read(recordingContext(), { id, inputs: inputs(), outputs });
