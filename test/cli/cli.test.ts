@@ -146,7 +146,7 @@ describe("hk CLI", () => {
     expect(r.stdout).not.toContain("t0ps3cret");
     // So does a flag commander refuses, and --json without --auto-approve says why it is refused.
     const badFlag = await hk(["plan", ...s.args, "--json", "--bogus"], { cwd: s.dir, env: s.env });
-    expect([badFlag.code, JSON.parse(badFlag.stdout)]).toMatchObject([1, { type: "diagnostic", severity: "error", message: "error: unknown option '--bogus'" }]);
+    expect([badFlag.code, JSON.parse(badFlag.stdout)]).toMatchObject([1, { type: "diagnostic", severity: "error", message: "Error: unknown option '--bogus'" }]);
     const unapproved = await hk(["apply", ...s.args, "--json"], { cwd: s.dir, env: s.env });
     expect(unapproved.stderr).toContain("--json needs --auto-approve");
     // Read commands answer with one JSON document.
