@@ -2,7 +2,7 @@
 // engine's PID-checked lock) and publishes its URLs in it. Others connect to those URLs instead of
 // opening the world themselves; a lock whose process died is taken over.
 import { join } from "node:path";
-import { tryLock, type Lock, type LockInfo } from "../engine/lock.js";
+import { holderAlive, readLock, tryLock, type Lock, type LockInfo } from "../engine/lock.js";
 import type { ControlEndpoint } from "./clusters/control-server.js";
 import type { FaultSpec } from "./hcloud/index.js";
 
@@ -48,4 +48,11 @@ export async function tryLockWorld(dir: string, mode: keyof typeof MODES): Promi
   if (attempt === "retry" || "holder" in attempt) return attempt;
   const lock: Lock = attempt.held;
   return { held: { info: lock.info, publish: (urls) => lock.publish({ urls }), release: () => lock.release() } };
+}
+
+/** Who serves the world in `dir` right now and where, without taking anything: undefined when nobody (alive) does. */
+export async function servedWorld(dir: string): Promise<{ holder: WorldLockInfo; urls: WorldUrls | undefined } | undefined> {
+  const lock = await readLock(lockPath(dir));
+  if (lock === undefined || lock === "unreadable" || !holderAlive(lock)) return undefined;
+  return { holder: lock, urls: holderUrls(lock) };
 }

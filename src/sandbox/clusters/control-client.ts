@@ -1,8 +1,7 @@
 // The other end of the control endpoint: what the emulated `kind` (a separate process) uses to
 // reach the world's holder. It finds the holder through the world lock, as kind finds Docker
 // through its socket; no holder, a dead one, or one without a control endpoint is a WorldUnreachable.
-import { holderAlive, readLock } from "../../engine/lock.js";
-import { holderUrls, lockPath } from "../world-lock.js";
+import { servedWorld } from "../world-lock.js";
 import type { ControlEndpoint } from "./control-server.js";
 import type { ClusterInfo, CreateClusterRequest } from "./types.js";
 
@@ -26,10 +25,10 @@ const START_HINT = "start it with `hk sandbox serve` (or pass its folder in HK_S
 
 /** The control endpoint of whoever holds the world in `dir`. */
 export async function findControl(dir: string): Promise<ControlEndpoint> {
-  const lock = await readLock(lockPath(dir));
-  if (lock === undefined || lock === "unreadable" || !holderAlive(lock)) throw new WorldUnreachable(`no sandbox world is served in ${dir}; ${START_HINT}`);
-  const control = holderUrls(lock)?.control;
-  if (!control) throw new WorldUnreachable(`the sandbox world in ${dir} is held by ${lock.command} (pid ${lock.pid}), which does not serve clusters; restart it with \`hk sandbox serve\``);
+  const served = await servedWorld(dir);
+  if (!served) throw new WorldUnreachable(`no sandbox world is served in ${dir}; ${START_HINT}`);
+  const control = served.urls?.control;
+  if (!control) throw new WorldUnreachable(`the sandbox world in ${dir} is held by ${served.holder.command} (pid ${served.holder.pid}), which does not serve clusters; restart it with \`hk sandbox serve\``);
   return control;
 }
 
