@@ -108,7 +108,7 @@ export async function startKubeApiServer(opts: KubeApiServerOptions): Promise<Ku
   };
 
   await listen();
-  const stopControllers = startBuiltinControllers(api);
+  const stopControllers = startBuiltinControllers(api, { caCertPem: opts.pki.caCert });
 
   return {
     get url() {
