@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { tempDir } from "../support/engine-harness.js";
 import { HK_BIN, hk, startHk } from "../support/cli.js";
 import { changeCount } from "../support/fake-hold.js";
@@ -27,6 +27,8 @@ function setup(delay = "0") {
 function held(s: ReturnType<typeof setup>) {
   const file = join(s.dir, "release");
   const world = new FakeWorld(s.env.HK_FAKE_WORLD);
+  // A failed test must not leave hk hanging.
+  onTestFinished(() => writeFileSync(file, ""));
   return {
     env: { ...s.env, HK_FAKE_HOLD_FROM: "1", HK_FAKE_RELEASE: file },
     /** Both chains' first creates have made their objects and hang there. */

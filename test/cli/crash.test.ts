@@ -23,11 +23,15 @@ async function killAfterCreates(dir: string, env: Record<string, string>, create
   const worldPath = env.HK_FAKE_WORLD as string;
   let ended = false;
   void run.done.then(() => (ended = true));
-  await until(`${creates} create(s) in the fake world`, () => world(worldPath).log.filter((l) => l.startsWith("create")).length >= creates, {
-    failIf: () => (ended ? "hk ended first" : undefined),
-  });
-  if (extraMs > 0) await sleep(extraMs);
-  run.child.kill("SIGKILL");
+  try {
+    await until(`${creates} create(s) in the fake world`, () => world(worldPath).log.filter((l) => l.startsWith("create")).length >= creates, {
+      timeoutMs: 45_000,
+      failIf: () => (ended ? "hk ended first" : undefined),
+    });
+    if (extraMs > 0) await sleep(extraMs);
+  } finally {
+    run.child.kill("SIGKILL");
+  }
   const r = await run.done;
   expect(r.signal).toBe("SIGKILL");
 }

@@ -3,6 +3,7 @@
 //   HK_FAKE_HOLD_FROM=N   once the fake world holds N changes (creates, updates, deletes), every
 //                         call that changed it hangs after its change took effect, before it returns
 //   HK_FAKE_RELEASE=PATH  until PATH exists (unset: until hk is killed or aborts the step)
+// A hold gives up after HOLD_LIMIT_MS with an error, so an hk whose test died does not hang forever.
 import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ResourceType } from "../../src/engine/resource.js";
@@ -14,13 +15,19 @@ export function changeCount(w: FakeWorldData): number {
   return w.log.filter((l) => /^(create|update|delete) /.test(l)).length;
 }
 
+const HOLD_LIMIT_MS = 3 * 60_000;
+
 export function holdChanges<T extends ResourceType<JsonObject, JsonObject>>(type: T, world: FakeWorld, env: NodeJS.ProcessEnv = process.env): T {
   const from = Number(env.HK_FAKE_HOLD_FROM ?? 0);
   if (!(from > 0)) return type;
   const release = env.HK_FAKE_RELEASE;
   const hold = async (signal: AbortSignal): Promise<void> => {
     if (changeCount(world.read()) < from) return;
-    while (!(release && existsSync(release))) await sleep(10, undefined, { signal });
+    const limit = Date.now() + HOLD_LIMIT_MS;
+    while (!(release && existsSync(release))) {
+      if (Date.now() > limit) throw new Error(`fake-hold: not released (${release ?? "no HK_FAKE_RELEASE"}) within ${HOLD_LIMIT_MS / 1000} s`);
+      await sleep(10, undefined, { signal });
+    }
   };
   return {
     ...type,
