@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { hk, startHk, type Run } from "../support/cli.js";
 import { tempDir } from "../support/engine-harness.js";
 import { changeCount } from "../support/fake-hold.js";
+import { until } from "../support/until.js";
 import type { FakeWorldData } from "../support/fake-world.js";
 
 const config = join(import.meta.dirname, "..", "fixtures", "stacks", "crash-secrets.config.ts");
@@ -62,14 +63,12 @@ async function killWhen(c: Case, ready: () => boolean, opts: { afterMs?: number;
   const run = startHk(["apply", "--auto-approve", "--json", ...(opts.args ?? []), "-c", config, "--state", c.state], { cwd: c.dir, env: { ...c.env, ...opts.env, ...hold } });
   let ended: Run | undefined;
   void run.done.then((r) => (ended = r));
-  const deadline = Date.now() + 15_000;
-  while (!ready()) {
-    if (ended) throw new Error(`hk ended (exit ${ended.code}) before the kill point: ${ended.stderr}`);
-    if (Date.now() > deadline) throw new Error("kill point not reached in 15 s");
-    await sleep(2);
+  try {
+    await until("the kill point", ready, { timeoutMs: 45_000, everyMs: 2, failIf: () => (ended ? `hk ended (exit ${ended.code}) first: ${ended.stderr}` : undefined) });
+    if (opts.afterMs) await sleep(opts.afterMs);
+  } finally {
+    run.child.kill("SIGKILL");
   }
-  if (opts.afterMs) await sleep(opts.afterMs);
-  run.child.kill("SIGKILL");
   expect((await run.done).signal).toBe("SIGKILL");
 }
 
