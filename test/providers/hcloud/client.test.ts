@@ -9,7 +9,9 @@ import { action, apiErr, ok, page, scriptedServer, type Answer, type ScriptedSer
 import { rejection } from "../../support/rejection.js";
 
 const TOKEN = "s3cr3t-token-value-0123456789";
-const fast: Partial<HcloudClientOptions> = { backoffMs: { base: 5, max: 20 }, pollMs: { initial: 5, max: 20 }, rateLimitWaitMs: { min: 10, max: 2_000 }, timeoutMs: 2_000 };
+// Short waits everywhere but the per-request timeout: a loaded machine can take seconds to answer
+// on loopback, and a timeout there would be one more request than a test counts.
+const fast: Partial<HcloudClientOptions> = { backoffMs: { base: 5, max: 20 }, pollMs: { initial: 5, max: 20 }, rateLimitWaitMs: { min: 10, max: 2_000 }, timeoutMs: 30_000 };
 const anything = z.unknown();
 
 let server: ScriptedServer | undefined;
@@ -92,13 +94,26 @@ describe("pagination", () => {
 
   it("fetches the pages after the first a few at a time when the first names the last, in order, once each", async () => {
     const items = Array.from({ length: 420 }, (_, i) => ({ id: i + 1 }));
+    // Pages after the first are held until four are in flight (or every page was asked for), so
+    // the count does not depend on how close together the requests arrive.
     let inFlight = 0;
     let most = 0;
+    let asked = 0;
+    let held: Array<() => void> = [];
     const client = await setup(async (req) => {
       const p = Number(req.query.get("page"));
       inFlight++;
       most = Math.max(most, inFlight);
-      await new Promise((r) => setTimeout(r, 30));
+      if (p > 1) {
+        asked++;
+        const go = new Promise<void>((resolve) => held.push(resolve));
+        if (held.length === 4 || asked === 8) {
+          for (const r of held) r();
+          held = [];
+        }
+        const stuck = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${inFlight} page requests in flight for 20 s, expected 4`)), 20_000).unref());
+        await Promise.race([go, stuck]);
+      }
       inFlight--;
       const body = page("things", items.slice((p - 1) * 50, p * 50), p < 9 ? p + 1 : null) as { meta: { pagination: Record<string, unknown> } };
       body.meta.pagination = { ...body.meta.pagination, page: p, last_page: 9, total_entries: 420 };
@@ -179,12 +194,18 @@ describe("retries", () => {
 
   it("stops waiting as soon as the signal aborts", async () => {
     const controller = new AbortController();
-    const client = (await setup(() => apiErr(503, "unavailable"), { backoffMs: { base: 5_000, max: 5_000 } })).withSignal(controller.signal);
+    // Aborted once the first attempt was answered: the client is then in a backoff of 20-40 s.
+    const client = (
+      await setup(() => {
+        setImmediate(() => controller.abort());
+        return apiErr(503, "unavailable");
+      }, { backoffMs: { base: 40_000, max: 40_000 } })
+    ).withSignal(controller.signal);
     const started = Date.now();
-    setTimeout(() => controller.abort(), 100);
     const err = await rejection(client.request("GET", "/x", { schema: anything }));
     expect((err as ExternalError).code).toBe("interrupted");
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started, "the backoff ran its course instead of stopping at the abort").toBeLessThan(20_000);
+    expect(server?.seen).toHaveLength(1);
   });
 });
 
@@ -215,11 +236,12 @@ describe("rate limit", () => {
   });
 
   it("does not pace while the budget is above the floor", async () => {
-    const plenty = () => ({ "RateLimit-Limit": "100", "RateLimit-Remaining": "80", "RateLimit-Reset": String(Math.floor(Date.now() / 1000) + 10) });
+    // 80 of 100 left, full again in 100 s: paced, hk would leave 10 s between requests.
+    const plenty = () => ({ "RateLimit-Limit": "100", "RateLimit-Remaining": "80", "RateLimit-Reset": String(Math.floor(Date.now() / 1000) + 100) });
     const client = await setup(() => ok({}, plenty()));
     const started = Date.now();
     for (let i = 0; i < 4; i++) await client.request("GET", "/x", { schema: anything });
-    expect(Date.now() - started).toBeLessThan(300);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
 
