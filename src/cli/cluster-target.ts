@@ -9,7 +9,8 @@ import { hcloudResourceTypes, type SshTarget } from "../resources/hcloud/index.j
 import type { GlobalOptions } from "./options.js";
 import type { Target } from "./session.js";
 
-export async function openClusterTarget(config: ClusterConfig, opts: GlobalOptions, sandboxDir: string, connect: boolean): Promise<Target> {
+/** `connect: "write"`: the token is checked for write access too (apply, destroy), before anything is planned. */
+export async function openClusterTarget(config: ClusterConfig, opts: GlobalOptions, sandboxDir: string, connect: boolean | "write"): Promise<Target> {
   if (!connect) {
     // Shape only (validate, graph): clients exist but are never called.
     const client = HcloudClient.create({ token: "offline", endpoint: "http://127.0.0.1:9/v1" });
@@ -30,6 +31,7 @@ export async function openClusterTarget(config: ClusterConfig, opts: GlobalOptio
   } else {
     client = hcloudClientFromEnv();
     await client.verify();
+    if (connect === "write") await client.verifyWritable();
   }
   const types = hcloudResourceTypes({ client, factory: talosFactory({ url: factoryUrl }), ...(ssh ? { ssh } : {}) });
   return { stack: clusterStack(config, client), registry: registry(types), close };

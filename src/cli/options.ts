@@ -15,6 +15,8 @@ export interface GlobalOptions {
 export interface PlanningOptions extends GlobalOptions {
   target: string[];
   replace?: string[];
+  /** --adopt: take these resources' objects over from another state. */
+  adopt?: string[];
   refresh: string;
   parallelism: string;
 }

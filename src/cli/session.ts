@@ -4,6 +4,7 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { loadConfig, type LoadedConfig } from "../config/load.js";
+import { configWarnings } from "../config/warnings.js";
 import type { Stack } from "../engine/declaration.js";
 import { AbortError } from "../engine/errors.js";
 import { acquireLock, type Lock } from "../engine/lock.js";
@@ -21,6 +22,8 @@ export interface Target {
 
 export interface Session {
   loaded: LoadedConfig;
+  /** What the config may get wrong though valid (an even control plane): plan and apply say it. */
+  warnings: string[];
   target: Target;
   paths: StatePaths;
   store: StateStore;
@@ -30,9 +33,10 @@ export interface Session {
 
 /**
  * The stack and resource types a config stands for. With `connect`, provider clients are set up
- * (sandbox world opened, token checked); without, types exist only to plan the graph's shape.
+ * (sandbox world opened, token checked; with "write", checked for write access too); without,
+ * types exist only to plan the graph's shape.
  */
-export async function openTarget(loaded: LoadedConfig, opts: GlobalOptions, connect = true): Promise<Target> {
+export async function openTarget(loaded: LoadedConfig, opts: GlobalOptions, connect: boolean | "write" = true): Promise<Target> {
   if (loaded.kind === "stack") {
     const m = loaded.module;
     const stack: Stack = { name: m.name, resources: m.resources };
@@ -56,7 +60,8 @@ export async function openSession(opts: GlobalOptions, command: string, lock = t
   }
   let target: Target | undefined;
   try {
-    target = await openTarget(loaded, opts);
+    // apply and destroy change things: a read-only token is refused now, not half way through.
+    target = await openTarget(loaded, opts, /^hk (apply|destroy)\b/.test(command) ? "write" : true);
     const types = target.registry;
     const store = await StateStore.open(sp, {
       stack: target.stack.name,
@@ -67,6 +72,7 @@ export async function openSession(opts: GlobalOptions, command: string, lock = t
     const t = target;
     return {
       loaded,
+      warnings: loaded.kind === "cluster" ? configWarnings(loaded.config) : [],
       target: t,
       paths: sp,
       store,

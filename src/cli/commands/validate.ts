@@ -1,5 +1,6 @@
 // hk validate: load and check the config and list the resources it declares. Touches nothing.
 import { loadConfig } from "../../config/load.js";
+import { configWarnings } from "../../config/warnings.js";
 import { buildResourceGraph } from "../../engine/graph-build.js";
 import { checkStack } from "../../engine/plan-build.js";
 import { emptyState } from "../../engine/state.js";
@@ -12,8 +13,13 @@ export default async function validate(opts: GlobalOptions): Promise<number> {
   try {
     checkStack(target.stack, target.registry, [], []);
     const order = buildResourceGraph(target.stack.resources, emptyState("-", target.stack.name, "-")).topological();
-    if (opts.json) process.stdout.write(JSON.stringify({ config: loaded.path, valid: true, resources: order }) + "\n");
-    else process.stdout.write(`${loaded.path}: valid; ${order.length} resources:\n${order.map((a) => `  ${a}`).join("\n")}\n`);
+    const warnings = loaded.kind === "cluster" ? configWarnings(loaded.config) : [];
+    if (opts.json) {
+      process.stdout.write(JSON.stringify({ config: loaded.path, valid: true, resources: order, warnings }) + "\n");
+    } else {
+      for (const w of warnings) process.stderr.write(`Warning: ${w}\n`);
+      process.stdout.write(`${loaded.path}: valid; ${order.length} resources:\n${order.map((a) => `  ${a}`).join("\n")}\n`);
+    }
     return 0;
   } finally {
     await target.close();

@@ -147,6 +147,20 @@ export class HcloudClient {
     await this.request("GET", "/locations", { query: { per_page: 1 }, schema: paginationSchema });
   }
 
+  /**
+   * Whether the token may write, asked without changing anything: an update of an SSH key that
+   * cannot exist (id 0). The API refuses a read-only token for any method but GET before it looks
+   * the object up (token_readonly); a Read & Write token gets not_found. Throws AbortError for
+   * the former; any other answer means writes are allowed.
+   */
+  async verifyWritable(): Promise<void> {
+    try {
+      await this.request("PUT", "/ssh_keys/0", { body: {}, schema: paginationSchema });
+    } catch (err) {
+      if (err instanceof AbortError) throw err;
+    }
+  }
+
   async request<T>(method: string, path: string, opts: RequestOptions<T>): Promise<T> {
     const s = this.shared.settings;
     const url = buildUrl(this.shared.base, path, opts.query);
@@ -168,7 +182,8 @@ export class HcloudClient {
       this.shared.onRequest?.({ method, path, status: answer?.status ?? 0, attempt });
       if (answer && answer.status < 300) return this.parse(what, answer, opts.schema);
       const err = answer ? apiError(answer.status, answer.text) : undefined;
-      if (err?.status === 401) throw unauthorizedError({ ...err, message: this.shared.scrub(err.message) });
+      // Hetzner answers a read-only token's write with token_readonly (403; the sandbox says 401).
+      if (err?.status === 401 || err?.code === "token_readonly") throw unauthorizedError({ ...err, message: this.shared.scrub(err.message) });
       if (err?.status === 429) {
         if (++limited > s.maxRateLimited) throw this.external(what, err, true);
         attempt--;
