@@ -77,7 +77,7 @@ async function load(path: string): Promise<KubeconfigDoc | undefined> {
 }
 
 async function save(path: string, doc: KubeconfigDoc): Promise<void> {
-  await writeFileAtomic(path, stringify(doc, { sortMapEntries: true, lineWidth: 0 }), 0o600);
+  await writeFileAtomic(path, stringify(doc, { sortMapEntries: true, lineWidth: 0, indentSeq: false }), 0o600);
 }
 
 /** Merges the one-cluster kubeconfig `yaml` (entries named `kind-NAME`) into `path`, current-context set to it. */
@@ -135,5 +135,5 @@ export function renameEntries(yaml: string, name: string): string {
     e.context = ctx;
   }
   doc["current-context"] = name;
-  return stringify(doc, { sortMapEntries: true, lineWidth: 0 });
+  return stringify(doc, { sortMapEntries: true, lineWidth: 0, indentSeq: false });
 }
