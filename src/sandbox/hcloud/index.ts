@@ -29,6 +29,8 @@ export interface HcloudEmulatorOptions {
   faults?: FaultSpec;
   /** RateLimit-Limit per hour (default 3600), refilled gradually. */
   rateLimit?: number;
+  /** The clock actions run on (default Date.now): a test that moves it decides when they finish. */
+  clock?: () => number;
 }
 
 export interface HcloudEmulator {
@@ -41,7 +43,7 @@ export interface HcloudEmulator {
 export async function startHcloudEmulator(opts: HcloudEmulatorOptions): Promise<HcloudEmulator> {
   await mkdir(opts.dir, { recursive: true, mode: 0o700 });
   const store = await WorldStore.open(opts.dir);
-  const project = new Project(store, opts.actionMs ?? 200);
+  const project = new Project(store, opts.actionMs ?? 200, opts.clock);
   const router = new Router(allRoutes);
   let timer: NodeJS.Timeout | undefined;
   // Finishes actions on time even when nobody polls, so the file shows their effects.

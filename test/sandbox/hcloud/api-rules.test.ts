@@ -1,6 +1,6 @@
 // The API's general rules as NOTES.md lists them, checked over plain HTTP: auth, rate limit headers,
 // error envelope, pagination, sorting, filters, label semantics, locks, and the catalog.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { startFixture, type Fixture } from "./emulator-fixture.js";
 
 let fx: Fixture;
@@ -20,7 +20,11 @@ interface Answer {
 }
 
 async function api(method: string, path: string, body?: unknown, token = "test-token"): Promise<Answer> {
-  const res = await fetch(fx.url + path, {
+  return apiAt(fx, method, path, body, token);
+}
+
+async function apiAt(at: Fixture, method: string, path: string, body?: unknown, token = "test-token"): Promise<Answer> {
+  const res = await fetch(at.url + path, {
     method,
     headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
     ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
@@ -30,6 +34,21 @@ async function api(method: string, path: string, body?: unknown, token = "test-t
 }
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl rules@test";
+
+/**
+ * An emulator whose clock stands still until the test moves it, for what happens while an action
+ * runs: a 300 ms action is still running however slowly the test's requests arrive. Closed, and
+ * its answers checked against the spec, when the test ends.
+ */
+async function onClock(): Promise<{ fx: Fixture; advance(ms: number): void }> {
+  let now = Date.now();
+  const timed = await startFixture({ actionMs: 300, clock: () => now });
+  onTestFinished(async () => {
+    expect(timed.drainProblems()).toEqual([]);
+    await timed.close();
+  });
+  return { fx: timed, advance: (ms) => void (now += ms) };
+}
 
 describe("API rules", () => {
   it("authenticates with any bearer token, refuses writes with a read-only one", async () => {
@@ -119,13 +138,18 @@ describe("API rules", () => {
   });
 
   it("locks a server while an action runs and reports progress until it finishes", async () => {
-    const created = await api("POST", "/servers", { name: "locky", server_type: "cx23", image: "ubuntu-24.04", start_after_create: false });
+    const { fx: at, advance } = await onClock();
+    const api = (method: string, path: string) => apiAt(at, method, path);
+    const created = await apiAt(at, "POST", "/servers", { name: "locky", server_type: "cx23", image: "ubuntu-24.04", start_after_create: false });
     expect(created.body.server.status).toBe("initializing");
     expect(created.body.next_actions).toEqual([]);
     expect(created.body.server.locked).toBe(true);
     const busy = await api("POST", `/servers/${created.body.server.id}/actions/poweron`);
     expect([busy.status, busy.body.error.code]).toEqual([423, "locked"]);
-    await new Promise((r) => setTimeout(r, 350));
+    expect((await api("GET", `/actions/${created.body.action.id}`)).body.action).toMatchObject({ status: "running", progress: 0 });
+    advance(150);
+    expect((await api("GET", `/actions/${created.body.action.id}`)).body.action).toMatchObject({ status: "running", progress: 50 });
+    advance(150);
     const a = await api("GET", `/actions/${created.body.action.id}`);
     expect(a.body.action).toMatchObject({ status: "success", progress: 100, command: "create_server" });
     const list = await api("GET", `/actions?id=${created.body.action.id}&page=1`);
@@ -142,11 +166,13 @@ describe("API rules", () => {
   });
 
   it("answers a second network change with a transient 409 conflict", async () => {
+    const { fx: at, advance } = await onClock();
+    const api = (method: string, path: string, body?: unknown) => apiAt(at, method, path, body);
     const net = await api("POST", "/networks", { name: "busy-net", ip_range: "10.60.0.0/16" });
     const id = net.body.network.id;
     expect((await api("POST", `/networks/${id}/actions/add_subnet`, { type: "cloud", network_zone: "eu-central", gateway: "" })).status).toBe(201);
     expect((await api("POST", `/networks/${id}/actions/add_subnet`, { type: "cloud", network_zone: "eu-central" })).body.error.code).toBe("conflict");
-    await new Promise((r) => setTimeout(r, 350));
+    advance(300);
     expect((await api("POST", `/networks/${id}/actions/add_subnet`, { type: "cloud", network_zone: "eu-central" })).status).toBe(201);
     expect((await api("GET", `/networks/${id}`)).body.network.subnets.map((s: { ip_range: string }) => s.ip_range)).toEqual(["10.60.0.0/24", "10.60.1.0/24"]);
   });
