@@ -86,6 +86,8 @@ export class Cluster {
     } else delete meta.generation;
 
     const namespace = kind.builtin && kind.group === "" && kind.kind === "Namespace";
+    // The apiserver labels every namespace with its name, so selectors can pick namespaces by name.
+    if (namespace) meta.labels = { ...meta.labels, "kubernetes.io/metadata.name": meta.name ?? "" };
     if (namespace && !live) {
       obj.spec = { finalizers: ["kubernetes"], ...((obj.spec as object | undefined) ?? {}) };
       obj.status = { phase: "Active" };
