@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../support/engine-harness.js";
 import { hk, startHk } from "../support/cli.js";
+import { until } from "../support/until.js";
 
 const run = promisify(execFile);
 const example = join(import.meta.dirname, "..", "..", "cluster.config.ts");
@@ -22,8 +23,10 @@ describe("sandbox lifecycle of the example config", () => {
     copyFileSync(example, join(dir, "cluster.config.ts"));
     serve = startHk(["sandbox", "serve"], { cwd: dir, env });
     let out = "";
+    let ended = false;
     serve.child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-    while (!/HCLOUD_ENDPOINT=(\S+)/.test(out)) await new Promise((r) => setTimeout(r, 20));
+    void serve.done.then(() => (ended = true));
+    await until("hk sandbox serve to print HCLOUD_ENDPOINT", () => /HCLOUD_ENDPOINT=(\S+)/.test(out), { failIf: () => (ended ? `it exited: ${out}` : undefined) });
     endpoint = /HCLOUD_ENDPOINT=(\S+)/.exec(out)?.[1] ?? "";
   });
   afterAll(async () => {

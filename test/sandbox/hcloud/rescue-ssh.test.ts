@@ -11,6 +11,7 @@ import { ed25519KeyPair } from "../../../src/lib/ed25519.js";
 import { talosRawImage } from "../../../src/sandbox/factory/index.js";
 import { readImageDisk, readServerDisk } from "../../../src/sandbox/hcloud/index.js";
 import { openSandbox, type SandboxConnection } from "../../../src/sandbox/world.js";
+import { actionsFinished } from "./clients.js";
 
 /** A key pair in ssh2's shape, from the generator that never hands out a malformed key (ssh2's own does, ~1 in 600). */
 function newPair(): { public: string; private: string } {
@@ -33,15 +34,7 @@ async function api(method: string, path: string, body?: unknown): Promise<any> {
   return json;
 }
 
-async function settle(...actions: { id: number }[]): Promise<void> {
-  for (const a of actions) {
-    for (;;) {
-      const { action } = await api("GET", `/actions/${a.id}`);
-      if (action.status !== "running") break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-}
+const settle = (...actions: { id: number }[]): Promise<void> => actionsFinished(sb.hcloudEndpoint, actions);
 
 interface Rescued {
   serverId: number;
