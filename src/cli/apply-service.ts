@@ -19,6 +19,7 @@ export function planRequestOptions(opts: PlanningOptions) {
 }
 
 export async function makePlan(session: Session, out: Output, mode: "apply" | "destroy", opts: PlanningOptions, signal: AbortSignal): Promise<PlanOutcome> {
+  for (const w of session.target.warnings ?? []) out.bus.emit({ type: "diagnostic", severity: "warning", message: w });
   for (const m of session.store.missingSecrets) out.bus.emit({ type: "diagnostic", severity: "warning", message: `secret ${m} is missing from the state's secrets file` });
   if (mode === "apply") for (const w of session.warnings) out.bus.emit({ type: "diagnostic", severity: "warning", message: w });
   const outcome = await buildPlan({

@@ -21,6 +21,7 @@ export async function openClusterTarget(config: ClusterConfig, opts: GlobalOptio
   let factoryUrl = config.talos.imageFactory;
   let ssh: SshTarget | undefined;
   let close = async () => undefined as void;
+  let warnings: string[] = [];
   if (opts.sandbox) {
     const { openSandbox } = await import("../sandbox/world.js");
     const conn = await openSandbox(sandboxDir);
@@ -28,11 +29,12 @@ export async function openClusterTarget(config: ClusterConfig, opts: GlobalOptio
     factoryUrl = conn.factoryUrl;
     ssh = conn.ssh;
     close = () => conn.close();
+    warnings = conn.warnings;
   } else {
     client = hcloudClientFromEnv();
     await client.verify();
     if (connect === "write") await client.verifyWritable();
   }
   const types = hcloudResourceTypes({ client, factory: talosFactory({ url: factoryUrl }), ...(ssh ? { ssh } : {}) });
-  return { stack: clusterStack(config, client), registry: registry(types), close };
+  return { stack: clusterStack(config, client), registry: registry(types), close, ...(warnings.length > 0 ? { warnings } : {}) };
 }

@@ -17,6 +17,8 @@ import { HK_VERSION } from "./version.js";
 export interface Target {
   stack: Stack;
   registry: Registry;
+  /** Said once as warning diagnostics by plan, apply and destroy (e.g. faults the sandbox's server decides). */
+  warnings?: string[];
   close(): Promise<void>;
 }
 
