@@ -51,6 +51,8 @@ export function refOf(obj: Pick<KubeObject, "apiVersion" | "kind"> & { metadata:
   return { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace };
 }
 
+const GERUND: Record<string, string> = { apply: "applying", read: "reading", list: "listing", delete: "deleting", discovery: "looking up" };
+
 export class KubeClient {
   private constructor(
     readonly config: KubeConfig,
@@ -84,7 +86,7 @@ export class KubeClient {
   }
 
   private call<T>(ref: ObjectRef, action: string, signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
-    const what = `${action} ${describeRef(ref)}`;
+    const what = `${GERUND[action] ?? action} ${describeRef(ref)}`;
     const go = () => withRetry(run, { signal, what, policy: this.retry });
     return (signal ? withRequestSignal(signal, go) : go()).catch((err: unknown) => {
       throw kubeError(err, ref, action);
@@ -94,8 +96,8 @@ export class KubeClient {
   /** Plural and scope of a kind, from discovery of its group-version (cached; refetched once for a kind it lacks). */
   async mapping(apiVersion: string, kind: string, opts: CallOptions = {}): Promise<KindMapping> {
     const ref = { apiVersion, kind };
-    const r = await this.call(ref, "discovery of", opts.signal, () => this.api.resourceFor(apiVersion, kind));
-    if (!r) throw kubeError(new Error("Unrecognized API version and kind"), ref, "discovery of");
+    const r = await this.call(ref, "discovery", opts.signal, () => this.api.resourceFor(apiVersion, kind));
+    if (!r) throw kubeError(new Error("Unrecognized API version and kind"), ref, "discovery");
     return { plural: r.name, namespaced: r.namespaced };
   }
 
@@ -109,7 +111,7 @@ export class KubeClient {
     const body = { ...obj, metadata: { ...obj.metadata } };
     delete body.metadata.resourceVersion;
     delete body.metadata.managedFields;
-    return this.call(refOf(obj), "apply of", opts.signal, () =>
+    return this.call(refOf(obj), "apply", opts.signal, () =>
       this.api.serverSideApply(body as unknown as KubernetesObject, { fieldManager: FIELD_MANAGER, force: opts.force ?? true, ...(opts.dryRun ? { dryRun: true } : {}) }),
     ) as Promise<unknown> as Promise<KubeObject>;
   }
@@ -117,7 +119,7 @@ export class KubeClient {
   /** The object, or undefined when it does not exist. */
   async get(ref: ObjectRef, opts: CallOptions = {}): Promise<KubeObject | undefined> {
     try {
-      return await this.call(ref, "read of", opts.signal, () => this.api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name ?? "", ...(ref.namespace ? { namespace: ref.namespace } : {}) } })) as unknown as KubeObject;
+      return await this.call(ref, "read", opts.signal, () => this.api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name ?? "", ...(ref.namespace ? { namespace: ref.namespace } : {}) } })) as unknown as KubeObject;
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -134,7 +136,7 @@ export class KubeClient {
     let token: string | undefined;
     let resourceVersion = "";
     do {
-      const page = await this.call(ref, "list of", opts.signal, () =>
+      const page = await this.call(ref, "list", opts.signal, () =>
         this.api.list(apiVersion, kind, opts.namespace, undefined, undefined, undefined, opts.fieldSelector, opts.labelSelector, opts.limit ?? 500, token),
       );
       // Built-in list items come without apiVersion and kind: put them back.
@@ -149,7 +151,7 @@ export class KubeClient {
   /** Ask the server to delete; false when it was already gone. Does not wait (see waitGone). */
   async delete(ref: ObjectRef, opts: CallOptions = {}): Promise<boolean> {
     try {
-      await this.call(ref, "delete of", opts.signal, () =>
+      await this.call(ref, "delete", opts.signal, () =>
         this.api.delete({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name ?? "", ...(ref.namespace ? { namespace: ref.namespace } : {}) } }, undefined, undefined, undefined, undefined, "Background"),
       );
       return true;

@@ -73,9 +73,13 @@ function advice(code: number, message: string, ref: ObjectRef): string {
 export function kubeError(err: unknown, ref: ObjectRef, action: string): ExternalError {
   if (err instanceof ExternalError) return err;
   const name = describeRef(ref);
-  if (err instanceof Error && /Unrecognized API version and kind|Failed to fetch resource metadata/.test(err.message)) {
-    return new ExternalError(`${name}: ${action} failed: this cluster does not serve ${ref.apiVersion} ${ref.kind} (install its CRD first, or check apiVersion and kind)`, false, "unknown-kind");
+  const unserved = () => new ExternalError(`${name}: ${action} failed: this cluster does not serve ${ref.apiVersion} ${ref.kind} (install its CRD first, or check apiVersion and kind)`, false, "unknown-kind");
+  if (isConnectionError(err)) {
+    const why = (err as Error).message.replace(/^Failed to fetch resource metadata for [^:]*: /, "").split("\n")[0];
+    return new ExternalError(`${name}: ${action} failed: the API server did not answer (${why}); check that the cluster is running`, true, "connection");
   }
+  if (err instanceof ApiException && err.code === 404 && err.message.startsWith("Failed to fetch resource metadata")) return unserved();
+  if (err instanceof Error && err.message.startsWith("Unrecognized API version and kind")) return unserved();
   if (err instanceof ApiException) {
     const code = err.code;
     const status = parseStatus(err.body);
@@ -85,9 +89,6 @@ export function kubeError(err: unknown, ref: ObjectRef, action: string): Externa
       : (status?.message ?? `HTTP ${code}`).replace(/^.* is invalid: /, "");
     const retryable = code === 429 || code >= 500;
     return new ExternalError(`${name}: ${action} failed: ${what} (${advice(code, status?.message ?? "", ref)})`, retryable, `http-${code}`);
-  }
-  if (isConnectionError(err)) {
-    return new ExternalError(`${name}: ${action} failed: the API server did not answer (${(err as Error).message.split("\n")[0]}); check that the cluster is running`, true, "connection");
   }
   return new ExternalError(`${name}: ${action} failed: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
 }

@@ -18,6 +18,8 @@ export interface WaitOptions {
   maxFailures?: number;
   /** Each watch request asks the server to end it after this long (it is then resumed). */
   watchSeconds?: number;
+  /** Told each time a watch is open (the server answered its headers): for logs and tests. */
+  onWatchOpen?: (resourceVersion: string) => void;
 }
 
 type Outcome = { end: "met"; obj: KubeObject | undefined } | { end: "closed"; events: number } | { end: "expired" } | { end: "failed"; err: unknown; events: number };
@@ -80,7 +82,11 @@ export async function waitForObject(client: KubeClient, ref: ObjectRef, done: (o
             settle((err as { statusCode?: number }).statusCode === 410 ? { end: "expired" } : { end: "failed", err, events });
           };
           watcher.watch(path, params, onEvent, onDone).then(
-            (c) => (settled ? c.abort() : (ctrl = c)),
+            (c) => {
+              if (settled) return c.abort();
+              ctrl = c;
+              opts.onWatchOpen?.(rv);
+            },
             (err: unknown) => settle({ end: "failed", err, events }),
           );
         });
