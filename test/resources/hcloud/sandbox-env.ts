@@ -1,6 +1,7 @@
 // A sandbox world (Hetzner API + Image Factory + rescue SSH emulators) in a temp dir, with an hk
 // client and factory pointed at it and a StepContext that records progress.
 import { mkdtemp, rm } from "node:fs/promises";
+import { createServer as createHttpServer, request } from "node:http";
 import { connect, createServer as createNetServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -102,5 +103,41 @@ export async function gatedSsh(gate: Promise<unknown>, to?: SshTarget): Promise<
   return {
     target: { host: "127.0.0.1", port },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * A loopback proxy in front of the API that lets `before(method, path)` finish before each request
+ * goes on. Lets a test change the world at a fixed point of a build, the build waiting for it.
+ */
+export async function gatedApi(endpoint: string, before: (method: string, path: string) => Promise<void> | void): Promise<{ url: string; close(): Promise<void> }> {
+  const upstream = new URL(endpoint);
+  const server = createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      void Promise.resolve(before(req.method ?? "GET", new URL(req.url ?? "/", "http://x").pathname.replace(/^\/v1/, "")))
+        .then(() => {
+          const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+            res.writeHead(up.statusCode ?? 502, up.headers);
+            up.pipe(res);
+          });
+          out.on("error", () => res.destroy());
+          out.end(Buffer.concat(chunks));
+        })
+        .catch((err: unknown) => {
+          res.writeHead(500, { "Content-Type": "application/json" });
+          res.end(JSON.stringify({ error: { code: "gate_failed", message: String(err), details: null } }));
+        });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AbortError, CreateFailedError, ExternalError } from "../../../src/engine/errors.js";
 import type { Owner } from "../../../src/engine/resource.js";
-import { getImage, listImages, listServers, listSshKeys, pricing } from "../../../src/providers/hcloud/index.js";
+import { getImage, HcloudClient, listImages, listServers, listSshKeys, pricing } from "../../../src/providers/hcloud/index.js";
 import { talosImageInputs, talosImageType, type TalosImageInputs, type TalosImageOutputs } from "../../../src/resources/hcloud/index.js";
-import { gatedSsh, OWNER, recordingContext, sandboxEnv, type SandboxEnv } from "./sandbox-env.js";
+import { gatedApi, gatedSsh, OWNER, recordingContext, sandboxEnv, type SandboxEnv } from "./sandbox-env.js";
 import { rejection } from "../../support/rejection.js";
 
 const desired = (over: Record<string, unknown> = {}): TalosImageInputs => talosImageInputs.parse({ talosVersion: "v1.12.2", ...over });
@@ -192,15 +192,14 @@ describe("when the build fails", () => {
   });
 
   it("names what it could not delete", async () => {
-    let protect = (): void => undefined;
-    const protectedNow = new Promise<void>((resolve) => (protect = () => void protectTemporaryServer().then(resolve)));
-    const ssh = await gatedSsh(protectedNow);
-    const type = talosImageType({ client: env.client, factory: env.factory, ssh: ssh.target, sshConnectTimeoutMs: 300 });
-    const ctx = recordingContext(undefined, (m) => {
-      if (m === "waiting for SSH on " + `${ssh.target.host}:${ssh.target.port}`) protect();
+    // The build's poweron goes on only once the test has protected the build server, so the
+    // server is protected before the SSH wait fails and the cleanup tries to delete it.
+    const gate = await gatedApi(env.endpoint, async (method, path) => {
+      if (method === "POST" && /^\/servers\/\d+\/actions\/poweron$/.test(path)) await protectTemporaryServer();
     });
-    const err = await rejection(type.create(ctx, desired(), owner));
-    await ssh.close();
+    const client = HcloudClient.create({ token: "sandbox-token", endpoint: gate.url, backoffMs: { base: 20, max: 200 }, pollMs: { initial: 10, max: 100 } });
+    const type = talosImageType({ client, factory: env.factory, ssh: { host: "127.0.0.1", port: 9 }, sshConnectTimeoutMs: 300 });
+    const err = await rejection(type.create(recordingContext(), desired(), owner)).finally(() => gate.close());
     expect(err).toBeInstanceOf(ExternalError);
     const [server] = await listServers(env.client, { labelSelector: "hk/temporary" });
     expect(server).toBeDefined();
@@ -238,7 +237,8 @@ describe("when the build fails", () => {
 async function protectTemporaryServer(): Promise<void> {
   const [server] = await listServers(env.client, { labelSelector: "hk/temporary" });
   if (!server) throw new Error("no build server to protect");
-  await env.api("POST", `/servers/${server.id}/actions/change_protection`, { delete: true });
+  const { action } = await env.api<{ action: { id: number } }>("POST", `/servers/${server.id}/actions/change_protection`, { delete: true });
+  await env.client.waitActions([action.id]);
 }
 
 /** A snapshot someone else made with the given caph-image-name. */
@@ -253,9 +253,6 @@ async function snapshotNamed(name: string): Promise<number> {
 }
 
 async function waitUnlocked(serverId: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const { actions } = await env.api<{ actions: Array<{ status: string }> }>("GET", `/servers/${serverId}/actions?status=running`);
-    if (actions.length === 0) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  const { actions } = await env.api<{ actions: Array<{ id: number }> }>("GET", `/servers/${serverId}/actions?status=running`);
+  await env.client.waitActions(actions.map((a) => a.id));
 }
