@@ -158,7 +158,7 @@ describe("hk CLI", () => {
     // A refusal ends the stream with an error diagnostic, not silence.
     const bad = await hk(["plan", ...s.args, "--json", "--target", "fake.nope"], { cwd: s.dir, env: s.env });
     expect(bad.code).toBe(1);
-    expect(JSON.parse(bad.stdout.trim().split("\n").at(-1) ?? "{}")).toMatchObject({ type: "diagnostic", severity: "error", message: "Error: --target fake.nope: no such resource in the config" });
+    expect(JSON.parse(bad.stdout.trim().split("\n").at(-1) ?? "{}")).toMatchObject({ type: "diagnostic", severity: "error", message: "Error: --target fake.nope: no such resource in the config\n  resources in the config: fake.a1, fake.a2, fake.a3, fake.b1, fake.b2, fake.b3, fake.c1, fake.c2" });
   });
 
   it("a saved plan applies exactly, and is refused once the state moved on", async () => {
