@@ -152,8 +152,9 @@ function splitProblem(p: string): { reason: string; message: string; field: stri
   return { reason: message.startsWith("Required") ? "FieldValueRequired" : "FieldValueInvalid", message, field: p.slice(0, i) };
 }
 
-/** Secret stringData is write-only: its entries land base64-encoded in data. */
-function mergeStringData(obj: KubeObject): KubeObject {
+/** Secret stringData is write-only: its entries land base64-encoded in data; no type is Opaque (the apiserver's default). */
+function mergeStringData(secret: KubeObject): KubeObject {
+  const obj: KubeObject = secret.type === undefined || secret.type === "" ? { ...secret, type: "Opaque" } : secret;
   const stringData = obj.stringData as Record<string, string> | undefined;
   if (!stringData) return obj;
   const data: Record<string, string> = { ...((obj.data as Record<string, string> | undefined) ?? {}) };

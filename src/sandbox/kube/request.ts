@@ -5,6 +5,7 @@ import { parse as parseYaml } from "yaml";
 import type { FieldValidation, WriteOptions } from "./cluster.js";
 import type { PatchType } from "./semantics/patch.js";
 import { errors, StatusError } from "./status.js";
+import { decodeKubeProtobuf, UnsupportedProtobuf } from "./protobuf.js";
 
 export interface RequestContext {
   method: string;
@@ -45,6 +46,14 @@ export function patchType(ctx: RequestContext): PatchType | "apply" {
 /** The request body as JSON (or YAML, which apply patches may be); 400 when it does not parse. */
 export function bodyOf(ctx: RequestContext, yamlAllowed = false): unknown {
   const type = contentType(ctx);
+  if (type === "application/vnd.kubernetes.protobuf") {
+    try {
+      return decodeKubeProtobuf(ctx.raw);
+    } catch (err) {
+      if (err instanceof UnsupportedProtobuf) throw errors.unsupportedMediaType(type);
+      throw errors.badRequest(`error decoding the protobuf body: ${(err as Error).message}`);
+    }
+  }
   if (type.includes("protobuf") || type.includes("cbor")) throw errors.unsupportedMediaType(type);
   const text = ctx.raw.toString("utf8");
   if (text.trim() === "") throw errors.badRequest("the body of the request is empty");
