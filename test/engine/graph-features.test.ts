@@ -123,13 +123,28 @@ describe("graph features", () => {
 
   it("runs independent branches in parallel within --parallelism", async () => {
     const h = harness();
-    const types = [fakeType(h.world, { type: "fake" })];
-    const stack = stackOf(Array.from({ length: 6 }, (_, i) => ({ address: `fake.r${i}`, type: "fake", inputs: { delayMs: 150 } })));
-    const started = Date.now();
-    await h.apply(stack, types, { parallelism: 3 });
-    const took = Date.now() - started;
-    // 6 steps of ~300 ms (two waits each) three at a time: two rounds, not six.
-    expect(took).toBeLessThan(6 * 300);
+    // Each create waits until three are running (or all six have started), so the steps overlap
+    // whatever the machine's speed: fewer at a time would never get going, and says so.
+    const base = fakeType(h.world, { type: "fake" });
+    let started = 0;
+    let waiting: Array<() => void> = [];
+    const gated: typeof base = {
+      ...base,
+      async create(ctx, inputs, owner) {
+        started++;
+        const go = new Promise<void>((resolve) => waiting.push(resolve));
+        if (waiting.length === 3 || started === 6) {
+          for (const w of waiting) w();
+          waiting = [];
+        }
+        const stuck = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`only ${waiting.length} create(s) running after 20 s, expected 3`)), 20_000).unref());
+        await Promise.race([go, stuck]);
+        return base.create(ctx, inputs, owner);
+      },
+    };
+    const stack = stackOf(Array.from({ length: 6 }, (_, i) => ({ address: `fake.r${i}`, type: "fake", inputs: {} })));
+    const { result } = await h.apply(stack, [gated], { parallelism: 3 });
+    expect(result.failed).toEqual([]);
     let running = 0;
     let peak = 0;
     for (const e of h.events) {

@@ -32,6 +32,10 @@ describe("destroy sweep", () => {
       ],
     };
     const order: string[] = [];
+    // cp-1's delete ends only once the free volume is gone: a volume that waited for the server
+    // would never come, and the wait says so instead of hanging.
+    let freeGone = (): void => undefined;
+    const freeDeleted = new Promise<void>((resolve) => (freeGone = resolve));
     const types = ["srv", "vol"].map((t) =>
       fakeType(h.world, {
         type: t,
@@ -40,10 +44,13 @@ describe("destroy sweep", () => {
           return found[t] ?? [];
         },
         async delete(_ctx, current) {
-          // The server takes a while: a volume that waits for it shows in the order.
-          await new Promise((r) => setTimeout(r, current.id === "s-2" ? 80 : 5));
+          if (current.id === "s-2") {
+            const stuck = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("the free volume v-3 was not deleted while server s-2's delete ran: it waited for the server")), 20_000).unref());
+            await Promise.race([freeDeleted, stuck]);
+          }
           order.push(current.id);
           h.world.mutate((w) => delete w.objects[current.id]);
+          if (current.id === "v-3") freeGone();
         },
       }),
     );
@@ -62,7 +69,9 @@ describe("destroy sweep", () => {
     expect(text).toContain("Kept, not deleted (2):\n  = srv.prot [id=s-1]\n      delete protection is on; run `hcloud server disable-protection prot delete`");
     expect(text).toContain("Plan: 0 to add, 0 to change, 3 to destroy.");
     const run = startApply({ ...outcome, stack: stackOf([]), registry: registry(types), store, bus, parallelism: 10, signal: new AbortController().signal });
-    expect((await run.result).ok).toBe(true);
+    const result = await run.result;
+    expect(result.failed).toEqual([]);
+    expect(result.ok).toBe(true);
     const done = events.find((e) => e.type === "apply-done");
     expect(done && summaryLines(done as Extract<EngineEvent, { type: "apply-done" }>).map(lineText).filter(Boolean)).toEqual(["Destroy complete! Resources: 3 destroyed, 2 kept (see the plan)."]);
     expect(order.indexOf("v-3")).toBeLessThan(order.indexOf("s-2"));
