@@ -10,7 +10,7 @@ import type { FieldConflict } from "./semantics/apply.js";
 import type { KindInfo, KubeObject } from "./types.js";
 
 function scope(kind: KindInfo, opts: WriteOptions): WriteScope {
-  return { hasStatusSubresource: kind.subresources.status, ...(opts.subresource ? { subresource: opts.subresource } : {}) };
+  return { hasStatusSubresource: kind.subresources.status, ...(opts.subresource ? { subresource: opts.subresource } : {}), ...(kind.schema ? { schema: kind.schema } : {}) };
 }
 
 function asObject(body: unknown): KubeObject {
@@ -73,7 +73,7 @@ export function applyToObject(cluster: Cluster, kind: KindInfo, namespace: strin
   patch.metadata = { ...patch.metadata, name, ...(kind.namespaced ? { namespace: namespace ?? "default" } : {}) };
   const now = nowRfc3339();
   const outcome = applyObject({ live, patch, manager: opts.manager, force: opts.force, apiVersion: groupVersion(kind), now, ...scope(kind, opts) });
-  if (!outcome.ok) throw applyConflict(outcome.conflicts);
+  if (!outcome.ok) throw applyConflict(outcome.conflicts, live);
   return cluster.commit(kind, live, outcome.object, opts, now);
 }
 
@@ -94,9 +94,13 @@ export function patchObject(cluster: Cluster, kind: KindInfo, namespace: string 
   return cluster.commit(kind, live, recorded, opts, now);
 }
 
-/** 409 of server-side apply: `Apply failed with 1 conflict: conflict with "m" using v: .spec.x`. */
-export function applyConflict(conflicts: FieldConflict[]): StatusError {
-  const who = (c: FieldConflict) => `"${c.manager}"${c.apiVersion ? ` using ${c.apiVersion}` : ""}`;
+/**
+ * 409 of server-side apply: `Apply failed with 1 conflict: conflict with "m" using v: .spec.x`.
+ * As the apiserver prints managers, "using <apiVersion>" names Update managers only.
+ */
+export function applyConflict(conflicts: FieldConflict[], live?: KubeObject): StatusError {
+  const applies = (m: string) => (live?.metadata.managedFields ?? []).some((e) => e.manager === m && e.operation === "Apply");
+  const who = (c: FieldConflict) => `"${c.manager}"${c.apiVersion && !applies(c.manager) ? ` using ${c.apiVersion}` : ""}`;
   let message: string;
   if (conflicts.length === 1) {
     const c = conflicts[0] as FieldConflict;
