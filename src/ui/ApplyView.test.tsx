@@ -65,7 +65,7 @@ describe("renderApply on a terminal", () => {
     const view = renderApply(bus, io);
     applyWithOutputs.slice(0, -1).forEach((e) => bus.emit(e));
     // ink renders on its own schedule; wait for the frame rather than guess how long it takes.
-    await vi.waitFor(() => expect(stripVTControlCharacters(text)).toContain("1/1 steps done, 0 running"), { timeout: 5000, interval: 20 });
+    await vi.waitFor(() => expect(stripVTControlCharacters(text)).toContain("1/1 steps done, 0 running"), { timeout: 20_000, interval: 20 });
     applyWithOutputs.slice(-1).forEach((e) => bus.emit(e));
     await view.done;
     const out = stripVTControlCharacters(text);
@@ -78,10 +78,12 @@ describe("renderApply on a terminal", () => {
   it("lets go of the terminal when stopped before apply-done", async () => {
     const bus = new EventBus();
     const tty = Object.assign(new PassThrough(), { isTTY: true, columns: 100, rows: 40 });
-    tty.resume();
+    let text = "";
+    tty.on("data", (c: Buffer) => (text += c.toString()));
     const view = renderApply(bus, { stdout: tty as unknown as NodeJS.WriteStream, stderr: tty as unknown as NodeJS.WriteStream, color: false, tty: true });
     failingApply.start.forEach((e) => bus.emit(e));
-    await new Promise((r) => setTimeout(r, 50));
+    // Stopped while it draws the live view.
+    await vi.waitFor(() => expect(stripVTControlCharacters(text)).toContain("steps done"), { timeout: 20_000, interval: 20 });
     view.stop();
     await view.done;
   });
