@@ -155,3 +155,14 @@ describe("recordUpdate", () => {
     expect(out.metadata.managedFields).toEqual(live.metadata.managedFields);
   });
 });
+
+describe("applyObject edge cases", () => {
+  it("an applied null clears the field and conflicts are listed by manager, then field", () => {
+    const a = apply(undefined, cluster({ x: "1" }), "a");
+    const b = apply(a, cluster({ y: "1", z: "1" }), "b");
+    const out = applyObject({ live: b, patch: cluster({ z: "2", y: "2", x: "2" }), manager: "c", force: false, apiVersion: GV, now: T1, hasStatusSubresource: true });
+    expect(out.ok ? [] : out.conflicts.map((c) => `${c.manager} ${c.field}`)).toEqual(["a .spec.x", "b .spec.y", "b .spec.z"]);
+    const cleared = apply(b, cluster({ y: null }), "b");
+    expect(cleared.spec).toEqual({ x: "1" });
+  });
+});

@@ -1,6 +1,7 @@
 // Structural schema handling: pruning, defaulting and validation messages as the apiserver words them.
 import { describe, expect, it } from "vitest";
 import { checkObject } from "../../../src/sandbox/kube/semantics/schema.js";
+import { validateValue } from "../../../src/sandbox/kube/semantics/schema-validate.js";
 import type { JSONSchemaProps, KubeObject } from "../../../src/sandbox/kube/types.js";
 
 const obj = (spec: unknown, extra: Record<string, unknown> = {}): KubeObject => ({ apiVersion: "x.io/v1", kind: "Thing", metadata: { name: "t" }, spec, ...extra });
@@ -89,6 +90,23 @@ const validationCases: { name: string; spec: JSONSchemaProps; value: unknown; ca
     causes: [{ field: "spec.c", reason: "FieldValueInvalid", message: 'Invalid value: "boolean": spec.c in body must be of type integer,string: "boolean"' }],
   },
   {
+    name: "a wrong type is still checked against the enum",
+    spec: { type: "object", properties: { n: { type: "integer", enum: [1, 2] }, s: { type: "string", enum: ["a", "b"] } } },
+    value: { n: "x", s: true },
+    causes: [
+      { field: "spec.n", reason: "FieldValueInvalid", message: 'Invalid value: "string": spec.n in body must be of type integer: "string"' },
+      { field: "spec.n", reason: "FieldValueNotSupported", message: 'Unsupported value: "x": supported values: "1", "2"' },
+      { field: "spec.s", reason: "FieldValueInvalid", message: 'Invalid value: "boolean": spec.s in body must be of type string: "boolean"' },
+      { field: "spec.s", reason: "FieldValueNotSupported", message: 'Unsupported value: true: supported values: "a", "b"' },
+    ],
+  },
+  {
+    name: "maxProperties",
+    spec: { type: "object", properties: { m: { type: "object", maxProperties: 2, additionalProperties: { type: "boolean" } } } },
+    value: { m: { a: true, b: true, c: true } },
+    causes: [{ field: "spec.m", reason: "FieldValueTooMany", message: "Too many: 3: must have at most 2 items" }],
+  },
+  {
     name: "nullable",
     spec: { type: "object", properties: { a: { type: "string", nullable: true } } },
     value: { a: null },
@@ -107,7 +125,20 @@ const validationCases: { name: string; spec: JSONSchemaProps; value: unknown; ca
     name: "anyOf as structural schemas use it",
     spec: { type: "object", properties: { q: { "x-kubernetes-int-or-string": true, anyOf: [{ type: "integer" }, { type: "string", pattern: "^\\d+Mi$" }] } } },
     value: { q: "lots" },
-    causes: [{ field: "spec.q", reason: "FieldValueInvalid", message: 'Invalid value: "lots": spec.q in body must validate at least one schema (anyOf)' }],
+    causes: [
+      { field: "<nil>", reason: "FieldValueInvalid", message: 'Invalid value: "": "spec.q" must validate at least one schema (anyOf)' },
+      { field: "spec.q", reason: "FieldValueInvalid", message: 'Invalid value: "string": spec.q in body must be of type integer: "string"' },
+    ],
+  },
+  {
+    name: "int-or-string with anyOf, given a boolean: the type, the composite and the first branch",
+    spec: { type: "object", properties: { q: { "x-kubernetes-int-or-string": true, anyOf: [{ type: "integer" }, { type: "string" }] } } },
+    value: { q: true },
+    causes: [
+      { field: "spec.q", reason: "FieldValueInvalid", message: 'Invalid value: "boolean": spec.q in body must be of type integer,string: "boolean"' },
+      { field: "<nil>", reason: "FieldValueInvalid", message: 'Invalid value: "": "spec.q" must validate at least one schema (anyOf)' },
+      { field: "spec.q", reason: "FieldValueInvalid", message: 'Invalid value: "boolean": spec.q in body must be of type integer: "boolean"' },
+    ],
   },
   {
     name: "embedded resources need apiVersion and kind",
@@ -123,6 +154,15 @@ const validationCases: { name: string; spec: JSONSchemaProps; value: unknown; ca
 describe("checkObject validation", () => {
   it.each(validationCases)("$name", ({ spec, value, causes }) => {
     expect(checkObject(obj(value), schemaOf(spec)).causes).toEqual(causes);
+  });
+});
+
+describe("validateValue", () => {
+  it("null is refused where the schema is not nullable (a request's nulls are pruned before it gets there)", () => {
+    expect(validateValue(null, { "x-kubernetes-int-or-string": true }, "spec.a")).toEqual([
+      { field: "spec.a", reason: "FieldValueInvalid", message: 'Invalid value: "null": spec.a in body must be of type integer,string: "null"' },
+    ]);
+    expect(validateValue(null, { type: "object", nullable: true }, "spec.a")).toEqual([]);
   });
 });
 

@@ -81,6 +81,7 @@ export function applyObject(input: ApplyInput): ApplyOutcome {
       }
     }
   }
+  conflicts.sort((a, b) => a.manager.localeCompare(b.manager) || a.field.localeCompare(b.field));
   if (conflicts.length > 0 && !input.force) return { ok: false, conflicts };
   for (const [other, paths] of lost) subtract(other.set, paths);
 

@@ -119,7 +119,10 @@ function isEmpty(value: unknown): boolean {
 export function mergeApplied(live: unknown, config: unknown, ctx: ListContext, names: string[] = [], schema: JSONSchemaProps | undefined = ctx.schema): unknown {
   if (isObject(live) && isObject(config)) {
     const out = cloneJson(live);
-    for (const [k, v] of Object.entries(config)) out[k] = mergeApplied(live[k], v, ctx, [...names, k], childSchema(schema, k));
+    for (const [k, v] of Object.entries(config)) {
+      if (v === null) delete out[k]; // an applied null clears the field, as the apiserver prunes nulls
+      else out[k] = mergeApplied(live[k], v, ctx, [...names, k], childSchema(schema, k));
+    }
     return out;
   }
   if (Array.isArray(live) && Array.isArray(config)) {

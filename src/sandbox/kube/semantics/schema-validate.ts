@@ -50,20 +50,15 @@ export function validateValue(value: unknown, schema: JSONSchemaProps, path: str
 }
 
 function check(value: unknown, schema: JSONSchemaProps, path: string, out: Collector): void {
+  const intOrString = schema["x-kubernetes-int-or-string"] === true;
+  const type = intOrString ? "integer,string" : schema.type;
   if (value === null) {
-    if (schema.nullable === true || schema.type === undefined) return;
-    out.invalid(path, "null", `${path} in body must be of type ${schema.type}: "null"`);
+    if (schema.nullable !== true && type !== undefined) out.invalid(path, "null", `${path} in body must be of type ${type}: "null"`);
     return;
   }
-  if (schema["x-kubernetes-int-or-string"] === true) {
-    if (!hasType(value, "integer") && typeof value !== "string") {
-      out.invalid(path, typeName(value), `${path} in body must be of type integer,string: ${JSON.stringify(typeName(value))}`);
-      return;
-    }
-  } else if (schema.type !== undefined && !hasType(value, schema.type)) {
-    out.invalid(path, typeName(value), `${path} in body must be of type ${schema.type}: ${JSON.stringify(typeName(value))}`);
-    return;
-  }
+  // As kube-openapi does, a wrong type does not stop the other checks: each applies to the values it is for.
+  const typeOk = intOrString ? hasType(value, "integer") || typeof value === "string" : type === undefined || hasType(value, type);
+  if (!typeOk) out.invalid(path, typeName(value), `${path} in body must be of type ${type}: ${JSON.stringify(typeName(value))}`);
   if (schema.enum !== undefined && !schema.enum.some((e) => jsonEqual(e, value))) {
     const supported = schema.enum.map((e) => JSON.stringify(typeof e === "string" ? e : shownValue(e))).join(", ");
     out.add("FieldValueNotSupported", path, `Unsupported value: ${shownValue(value)}: supported values: ${supported}`);
@@ -72,12 +67,32 @@ function check(value: unknown, schema: JSONSchemaProps, path: string, out: Colle
   if (typeof value === "number") checkNumber(value, schema, path, out);
   if (Array.isArray(value)) checkArray(value, schema, path, out);
   if (isObject(value)) checkObjectValue(value, schema, path, out);
-  for (const sub of schema.allOf ?? []) check(value, sub, path, out);
-  if (schema.anyOf !== undefined && !schema.anyOf.some((sub) => validateValue(value, sub, path).length === 0)) {
-    out.invalid(path, value, `${path} in body must validate at least one schema (anyOf)`);
+  checkComposite(value, schema, path, out);
+}
+
+/**
+ * allOf, anyOf and oneOf: a composite failure is reported without a field ("<nil>", as the
+ * apiserver's converted kube-openapi errors are), followed by what the (first failing) branch said.
+ */
+function checkComposite(value: unknown, schema: JSONSchemaProps, path: string, out: Collector): void {
+  const composite = (text: string) => out.add("FieldValueInvalid", "<nil>", `Invalid value: "": "${path}" ${text}`);
+  if (schema.allOf !== undefined) {
+    const failures = schema.allOf.map((sub) => validateValue(value, sub, path)).filter((c) => c.length > 0);
+    if (failures.length > 0) {
+      composite(`must validate all the schemas (allOf)${failures.length === schema.allOf.length ? ". None validated" : ""}`);
+      for (const causes of failures) out.causes.push(...causes);
+    }
   }
-  if (schema.oneOf !== undefined && schema.oneOf.filter((sub) => validateValue(value, sub, path).length === 0).length !== 1) {
-    out.invalid(path, value, `${path} in body must validate one and only one schema (oneOf)`);
+  if (schema.anyOf !== undefined && schema.anyOf.length > 0) {
+    const results = schema.anyOf.map((sub) => validateValue(value, sub, path));
+    if (results.every((c) => c.length > 0)) {
+      composite("must validate at least one schema (anyOf)");
+      out.causes.push(...(results[0] ?? []));
+    }
+  }
+  if (schema.oneOf !== undefined && schema.oneOf.length > 0) {
+    const results = schema.oneOf.map((sub) => validateValue(value, sub, path));
+    if (results.filter((c) => c.length === 0).length !== 1) composite("must validate one and only one schema (oneOf)");
   }
 }
 
@@ -132,6 +147,11 @@ function checkArray(value: unknown[], schema: JSONSchemaProps, path: string, out
 }
 
 function checkObjectValue(value: Record<string, unknown>, schema: JSONSchemaProps, path: string, out: Collector): void {
+  const count = Object.keys(value).length;
+  const maxProperties = schema.maxProperties as number | undefined;
+  const minProperties = schema.minProperties as number | undefined;
+  if (maxProperties !== undefined && count > maxProperties) out.add("FieldValueTooMany", path, `Too many: ${count}: must have at most ${maxProperties} items`);
+  if (minProperties !== undefined && count < minProperties) out.invalid(path, count, `${path} in body should have at least ${minProperties} properties`);
   for (const name of schema.required ?? []) {
     if (value[name] === undefined) out.add("FieldValueRequired", childPath(path, name), "Required value");
   }
