@@ -75,35 +75,37 @@ export class Cluster {
     if (kind.builtin && kind.group === "" && kind.kind === "Secret") obj = mergeStringData(obj);
     const warnings: string[] = [];
     if (!kind.builtin && kind.schema) obj = this.validate(kind, obj, opts.fieldValidation ?? "Warn", warnings);
+    // validate and mergeStringData return new objects: read metadata afresh from here on.
+    const m = obj.metadata;
     if (kind.builtin && kind.kind === "CustomResourceDefinition") {
       const problems = crdProblems(obj);
-      if (problems.length > 0) throw invalidOf("CustomResourceDefinition.apiextensions.k8s.io", meta.name ?? "", problems.map(splitProblem), { name: meta.name ?? "", group: kind.group, kind: kind.kind });
+      if (problems.length > 0) throw invalidOf("CustomResourceDefinition.apiextensions.k8s.io", m.name ?? "", problems.map(splitProblem), { name: m.name ?? "", group: kind.group, kind: kind.kind });
       obj.status = crdStatus(obj, live, now);
     }
     if (kind.hasGeneration) {
       const before = live?.metadata.generation;
-      meta.generation = before === undefined ? 1 : deepEqual(generationPart(live as KubeObject, kind), generationPart(obj, kind)) ? before : before + 1;
-    } else delete meta.generation;
+      m.generation = before === undefined ? 1 : deepEqual(generationPart(live as KubeObject, kind), generationPart(obj, kind)) ? before : before + 1;
+    } else delete m.generation;
 
     const namespace = kind.builtin && kind.group === "" && kind.kind === "Namespace";
     // The apiserver labels every namespace with its name, so selectors can pick namespaces by name.
-    if (namespace) meta.labels = { ...meta.labels, "kubernetes.io/metadata.name": meta.name ?? "" };
+    if (namespace) m.labels = { ...m.labels, "kubernetes.io/metadata.name": m.name ?? "" };
     if (namespace && !live) {
       obj.spec = { finalizers: ["kubernetes"], ...((obj.spec as object | undefined) ?? {}) };
       obj.status = { phase: "Active" };
     }
     if (live && deepEqual(comparable(live), comparable(obj))) return { object: live, created: false, warnings };
-    if (live?.metadata.deletionTimestamp && !namespace && (meta.finalizers ?? []).length === 0) {
+    if (live?.metadata.deletionTimestamp && !namespace && (m.finalizers ?? []).length === 0) {
       if (opts.dryRun) return { object: obj, created: false, warnings };
       return { object: this.removeNow(kind, live), created: false, warnings };
     }
     if (opts.dryRun) {
-      if (live?.metadata.resourceVersion) meta.resourceVersion = live.metadata.resourceVersion;
+      if (live?.metadata.resourceVersion) m.resourceVersion = live.metadata.resourceVersion;
       return { object: obj, created: !live, warnings };
     }
     const stored = this.store.put(storageKey(kind), obj, live ? "MODIFIED" : "ADDED");
-    if (kind.builtin && kind.kind === "CustomResourceDefinition") this.registry.setCrd(meta.name ?? "", stored);
-    if (namespace && stored.metadata.deletionTimestamp) this.reaper.sweepSoon(meta.name ?? "");
+    if (kind.builtin && kind.kind === "CustomResourceDefinition") this.registry.setCrd(m.name ?? "", stored);
+    if (namespace && stored.metadata.deletionTimestamp) this.reaper.sweepSoon(m.name ?? "");
     return { object: stored, created: !live, warnings };
   }
 
@@ -142,7 +144,8 @@ export class Cluster {
       if (mode === "Strict") throw errors.badRequest(`${kind.kind} in version "${kind.version}" cannot be handled as a ${kind.kind}: strict decoding error: ${texts.join(", ")}`);
       if (mode === "Warn") warnings.push(...texts);
     }
-    return outcome.object;
+    // The schema speaks for the content only: metadata stays the server's.
+    return { ...outcome.object, apiVersion: obj.apiVersion, kind: obj.kind, metadata: obj.metadata };
   }
 }
 

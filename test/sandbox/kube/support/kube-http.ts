@@ -20,11 +20,16 @@ export interface RequestInput {
   token?: string | false;
 }
 
+const bodyText = (body: unknown) => (typeof body === "string" ? body : JSON.stringify(body));
+
 function options(url: string, pki: ClusterPki, input: RequestInput): RequestOptions {
   const u = new URL(url);
   const headers: Record<string, string> = { Accept: input.accept ?? "application/json" };
   if (input.token !== false) headers.Authorization = `Bearer ${input.token ?? pki.token}`;
-  if (input.body !== undefined) headers["Content-Type"] = input.contentType ?? "application/json";
+  if (input.body !== undefined) {
+    headers["Content-Type"] = input.contentType ?? "application/json";
+    headers["Content-Length"] = String(Buffer.byteLength(bodyText(input.body)));
+  }
   return { method: input.method ?? "GET", host: u.hostname, port: u.port, path: `${u.pathname}${u.search}`, ca: pki.caCert, headers };
 }
 
@@ -46,7 +51,7 @@ export function kubeRequest(base: string, pki: ClusterPki, path: string, input: 
       res.on("error", reject);
     });
     req.on("error", reject);
-    if (input.body !== undefined) req.write(typeof input.body === "string" ? input.body : JSON.stringify(input.body));
+    if (input.body !== undefined) req.write(bodyText(input.body));
     req.end();
   });
 }
