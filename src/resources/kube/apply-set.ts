@@ -75,6 +75,7 @@ export async function deleteInOrder(ctx: StepContext, client: KubeClient, refs: 
       return (await client.delete(r, { signal: ctx.signal })) ? r : undefined;
     });
     const pending = asked.filter((r): r is ObjectRef => r !== undefined);
+    if (pending.length > 0) ctx.progress(`waiting for ${pending.length === 1 ? describeRef(pending[0] as ObjectRef) : `${pending.length} objects`} to be gone`);
     let gone = 0;
     await mapLimit(pending, CONCURRENCY, async (r) => {
       await waitGone(client, r, { timeoutMs: timeouts.goneMs, signal: ctx.signal });

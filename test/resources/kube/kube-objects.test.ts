@@ -56,3 +56,66 @@ describe("kube_objects", () => {
     expect(live("apps/v1", "Deployment", "web", "demo")).toBeUndefined();
   }, 120_000);
 });
+
+describe("kube_objects refresh", () => {
+  it("lists each kind once by label selector, never one GET per object", async () => {
+    const h = kubeHarness();
+    const kinds = ["ConfigMap", "Secret", "ServiceAccount"];
+    const objects = kinds.flatMap((kind) =>
+      Array.from({ length: 7 }, (_, i) => ({ apiVersion: "v1", kind, metadata: { name: `${kind.toLowerCase()}-${i}`, namespace: "default" }, ...(kind === "ConfigMap" ? { data: { i: String(i) } } : {}) })),
+    );
+    const stack = setStack(f.kubeconfig, objects);
+    expect((await h.run(stack)).result.failed).toEqual([]);
+    h.requests.length = 0;
+    expect(actions(await h.plan(stack, h.types))).toEqual([]);
+    const lists = h.requests.filter((r) => r.startsWith("GET") && r.includes("labelSelector="));
+    expect(lists.map((r) => r.split("?")[0]).sort()).toEqual(["GET /api/v1/configmaps", "GET /api/v1/secrets", "GET /api/v1/serviceaccounts"]);
+    expect(lists.every((r) => decodeURIComponent(r).includes("hk/address==kube_objects.demo"))).toBe(true);
+    // Discovery of v1 is cached from the apply; nothing else is asked.
+    expect(h.requests).toHaveLength(3);
+    await h.run(stack, { mode: "destroy" });
+  }, 120_000);
+});
+
+describe("kube_objects failures", () => {
+  it("a refused object fails the apply with one line naming it and the field; the fixed config converges", async () => {
+    const h = kubeHarness();
+    const bad = demoObjects().map((o) => (o.kind === "Gadget" ? { ...o, spec: { size: "huge", count: 1 } } : o));
+    const failed = await h.run(setStack(f.kubeconfig, bad));
+    expect(failed.result.ok).toBe(false);
+    const error = failed.result.failed[0]?.error ?? "";
+    expect(error).toMatch(/^Gadget demo\/g1: apply failed: spec\.size: Unsupported value: "huge".* \(fix the object in the config and apply again\)/);
+    expect(error.split("\n")).toHaveLength(1);
+    expect(error).not.toMatch(/ApiException|"kind":"Status"/);
+    // Namespace and CRD went first and were applied: the create says what it left (tainted), so
+    // the next apply replaces the set and ends with everything in place.
+    const next = await h.run(setStack(f.kubeconfig, demoObjects()));
+    expect(next.result.failed).toEqual([]);
+    expect(live("example.org/v1", "Gadget", "g1", "demo")?.spec).toEqual({ size: "small", count: 1 });
+    expect(actions(await h.plan(setStack(f.kubeconfig, demoObjects()), h.types))).toEqual([]);
+    await h.run(setStack(f.kubeconfig, demoObjects()), { mode: "destroy" });
+  }, 120_000);
+
+  it("Ctrl-C during a wait stops the step promptly; the next run converges", async () => {
+    const h = kubeHarness();
+    // A finalizer nobody removes: deleting the ConfigMap waits until it is gone.
+    const held = [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "held", namespace: "default", finalizers: ["example.org/hold"] }, data: { a: "1" } }];
+    expect((await h.run(setStack(f.kubeconfig, held))).result.failed).toEqual([]);
+    const ctrl = new AbortController();
+    const waiting = new Promise<number>((resolve) => h.bus.on((e) => e.type === "step-progress" && e.message.startsWith("waiting for") && resolve(Date.now())));
+    const destroying = h.run(setStack(f.kubeconfig, held), { mode: "destroy", signal: ctrl.signal });
+    const at = await waiting;
+    ctrl.abort();
+    const interrupted = await destroying;
+    expect(Date.now() - at).toBeLessThan(5_000);
+    expect(interrupted.result.ok).toBe(false);
+    expect(interrupted.result.failed[0]?.error).toBe("interrupted while waiting for ConfigMap default/held to be gone");
+    expect(live("v1", "ConfigMap", "held", "default")?.metadata.deletionTimestamp).toBeDefined();
+    // The finalizer's controller finishes; the next destroy deletes again and sees it go.
+    const cm = live("v1", "ConfigMap", "held", "default");
+    f.server.api.update({ ...cm!, metadata: { ...cm!.metadata, finalizers: [] } }, "test");
+    const again = await h.run(setStack(f.kubeconfig, held), { mode: "destroy" });
+    expect(again.result.failed).toEqual([]);
+    expect(live("v1", "ConfigMap", "held", "default")).toBeUndefined();
+  }, 120_000);
+});
