@@ -3,7 +3,8 @@
 // endpoint (for the emulated `kind`) and in-process (for the simulated CAPH's workload clusters).
 import { AbortError } from "../../engine/errors.js";
 import type { FaultSpec } from "../hcloud/index.js";
-import { kubeconfigYaml, makeClusterPki, startKubeApiServer, type ClusterPki, type KubeApiServer } from "../kube/index.js";
+import type { ClusterPki, KubeApiServer } from "../kube/index.js";
+import { kubeconfigYaml } from "../kube/kubeconfig.js";
 import type { ClusterApi } from "../kube/types.js";
 import { seedCluster } from "./seed.js";
 import { clusterPaths, makeClusterDir, readClusterRecords, readPki, removeCluster, writeJson } from "./store.js";
@@ -41,12 +42,17 @@ export interface ClustersOptions {
   onChange?: (event: ClusterEvent) => void;
 }
 
+// The API server and its PKI are loaded only once a cluster is served: a world without clusters
+// (most hk commands under --sandbox) starts without them.
+const kube = () => import("../kube/index.js");
+
 function info(r: Running): ClusterInfo {
   return { ...r.record, server: `https://127.0.0.1:${r.record.port}` };
 }
 
 async function serve(dir: string, record: Pick<ClusterRecord, "name" | "serverVersion"> & { port: number }, pki: Pki, opts: ClustersOptions): Promise<Server> {
   const paths = clusterPaths(dir, record.name);
+  const { startKubeApiServer } = await kube();
   try {
     return await startKubeApiServer({
       name: record.name,
@@ -101,6 +107,7 @@ export async function startWorldClusters(dir: string, opts: ClustersOptions = {}
       let server: Server | undefined;
       try {
         const paths = await makeClusterDir(dir, req.name);
+        const { makeClusterPki } = await kube();
         const pki = await makeClusterPki(req.name);
         await writeJson(paths.pki, pki);
         server = await serve(dir, { name: req.name, serverVersion: req.serverVersion, port: 0 }, pki, opts);
