@@ -67,6 +67,11 @@ describe("strategic merge patch", () => {
     const out = applyPatch("strategic", svc, { spec: { ports: [{ port: 80, targetPort: 9090 }, { port: 443 }] } }, SERVICE);
     expect(dig(out, "spec.ports")).toEqual([{ port: 80, targetPort: 9090 }, { port: 443 }]);
   });
+  it("an item of a keyed list without its merge key is refused", () => {
+    expect(() => applyPatch("strategic", deployment(), { spec: { template: { spec: { containers: [{ image: "nginx" }] } } } }, DEPLOYMENT)).toThrow(
+      expect.objectContaining({ code: 422, message: "map: map[image:nginx] does not contain declared merge key: name" }),
+    );
+  });
   it("is refused on a custom resource with 415", () => {
     expect(() => applyPatch("strategic", deployment(), {}, CLUSTER)).toThrow(expect.objectContaining({ code: 415, message: expect.stringContaining("the body of the request was in an unknown format") }));
   });

@@ -30,7 +30,7 @@ export function applyPatch(type: PatchType, target: KubeObject, body: unknown, k
       try {
         return asKubeObject(strategicMerge(kind.kind, target as JsonObject, parsed));
       } catch (err) {
-        if (err instanceof StrategicPatchError) throw new PatchError(422, err.message);
+        if (err instanceof StrategicPatchError) throw new PatchError(err.code, err.message);
         throw err;
       }
   }

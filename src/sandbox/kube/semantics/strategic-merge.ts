@@ -8,7 +8,17 @@ import { builtinListType, itemKey, type ListType } from "./list-types.js";
 const DELETE_FROM = "$deleteFromPrimitiveList/";
 const ORDER = "$setElementOrder/";
 
-export class StrategicPatchError extends Error {}
+/** A patch the apiserver's strategicpatch refuses: 400 for a malformed directive, 422 otherwise. */
+export class StrategicPatchError extends Error {
+  constructor(message: string, readonly code: 400 | 422 = 422) {
+    super(message);
+  }
+}
+
+/** Go's %v of a map, as strategicpatch prints an item in its errors: map[image:nginx name:web]. */
+function goMap(item: JsonObject): string {
+  return `map[${Object.keys(item).sort().map((k) => `${k}:${typeof item[k] === "object" ? JSON.stringify(item[k]) : String(item[k])}`).join(" ")}]`;
+}
 
 /** Applies a strategic merge patch to a built-in object of `kind` (neither argument is mutated). */
 export function strategicMerge(kind: string, original: JsonObject, patch: JsonObject): JsonObject {
@@ -24,7 +34,7 @@ function mergeMap(kind: string, path: string[], original: JsonObject, patch: Jso
   for (const [key, value] of Object.entries(patch)) {
     if (!key.startsWith(DELETE_FROM)) continue;
     const field = key.slice(DELETE_FROM.length);
-    if (!Array.isArray(value)) throw new StrategicPatchError(`invalid ${key}: must be a list`);
+    if (!Array.isArray(value)) throw new StrategicPatchError("invalid patch: $deleteFromPrimitiveList must be a list", 400);
     const current = result[field];
     if (Array.isArray(current)) result[field] = current.filter((v) => !value.some((d) => jsonEqual(d, v)));
   }
@@ -52,7 +62,7 @@ function mergeMap(kind: string, path: string[], original: JsonObject, patch: Jso
   }
   const retain = patch.$retainKeys;
   if (retain !== undefined) {
-    if (!Array.isArray(retain)) throw new StrategicPatchError("invalid $retainKeys: must be a list");
+    if (!Array.isArray(retain)) throw new StrategicPatchError("doesn't satisfy strategic merge patch format for retainKeys", 400);
     for (const key of Object.keys(result)) if (!retain.includes(key)) delete result[key];
   }
   return result;
@@ -73,6 +83,7 @@ function mergeList(kind: string, path: string[], original: unknown[], patch: unk
   for (const item of patch) {
     if (!isObject(item)) throw new StrategicPatchError(`the list ${path.join(".")} merges by ${listType.keys.join(",")}: its items must be maps`);
     const key = itemKey(listType, item);
+    if (Object.keys(key).length === 0 && item.$patch !== "delete") throw new StrategicPatchError(`map: ${goMap(item)} does not contain declared merge key: ${listType.keys.join(",")}`);
     const index = out.findIndex((o) => isObject(o) && jsonEqual(itemKey(listType, o), key));
     if (item.$patch === "delete") {
       out = out.filter((o) => !(isObject(o) && jsonEqual(itemKey(listType, o), key)));
