@@ -10,7 +10,7 @@ import { buildResourceGraph, declDependencies } from "./graph-build.js";
 import type { DepGraph } from "./graph.js";
 import { planCosts } from "./plan-costs.js";
 import { decideApply, type Decision } from "./plan-decide.js";
-import { foundEntry, planDestroyEntries } from "./plan-destroy.js";
+import { foundEntry, otherOwner, planDestroyEntries } from "./plan-destroy.js";
 import { redactDrift, redactEntry } from "./plan-redact.js";
 import { entryKey, summarize, type DriftEntry, type KeptEntry, type Plan, type PlanEntry } from "./plan.js";
 import { applyRecoveries, recoverPending, type Recovery } from "./recover.js";
@@ -226,6 +226,8 @@ async function planApplyEntries(req: PlanRequest, working: StateData, graph: Dep
     for (const type of req.registry.values()) {
       if (!type.strays) continue;
       for (const f of await type.strays(stepContext(req.bus, req.signal, `${type.type}.*`, "read"), req.stack.name)) {
+        // Another state's run (still going, or killed) made it: that state's next apply removes it.
+        if (otherOwner(f, working.lineage) !== undefined) continue;
         const entry = foundEntry(type.type, f, "left by an interrupted hk run", (a) => entries.has(a));
         entries.set(entry.address, entry);
       }

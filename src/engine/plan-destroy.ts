@@ -16,6 +16,12 @@ export function foundEntry(type: string, f: Discovered, reason: string, taken: (
   return { address, type, action: "delete", reason, leftover: true, id: f.id, before: f.inputs, changes: [], dependencies: [] };
 }
 
+/** Why an object found for the stack is not this state's to delete: another state's mark is on it. */
+export function otherOwner(f: Discovered, lineage: string): string | undefined {
+  if (f.lineage === undefined || f.lineage === lineage) return undefined;
+  return `managed by another hk state (lineage ${f.lineage}), so hk leaves it; destroy it from that state`;
+}
+
 export async function planDestroyEntries(req: PlanRequest, working: StateData, graph: DepGraph, kept: KeptEntry[] = []): Promise<PlanEntry[]> {
   const decls = new Map(req.stack.resources.map((d) => [d.address, d]));
   const scope = req.targets.length > 0 ? graph.descendants(req.targets) : undefined;
@@ -65,8 +71,9 @@ export async function planDestroyEntries(req: PlanRequest, working: StateData, g
       for (const f of found) {
         if (known.has(f.id)) continue;
         const entry = foundEntry(type.type, f, `leftover labelled for ${req.stack.name}`, (a) => entries.has(a) || kept.some((k) => k.address === a));
-        if (f.keep !== undefined) {
-          kept.push({ address: entry.address, type: type.type, id: f.id, reason: f.keep });
+        const keep = f.keep ?? otherOwner(f, working.lineage);
+        if (keep !== undefined) {
+          kept.push({ address: entry.address, type: type.type, id: f.id, reason: keep });
           continue;
         }
         entries.set(entry.address, entry);

@@ -129,8 +129,8 @@ export interface ResourceType<I extends JsonObject = JsonObject, O extends JsonO
   readonly deleteAfter?: readonly string[];
 }
 
-/** A leftover found by discover: the object plus a name to show in the plan. */
-export interface Discovered<I = JsonObject, O = JsonObject> extends Observed<I, O> {
+/** A leftover found by discover: the object plus a name to show in the plan, and its owner mark if any. */
+export interface Discovered<I = JsonObject, O = JsonObject> extends Found<I, O> {
   /** A stable display name, e.g. the object's own name; the plan address is `type.name`. */
   name: string;
   /** Not to be deleted, and why (e.g. delete protection is on, and how to lift it): listed as kept. */

@@ -2,7 +2,9 @@
 // state's object unasked, adopts unmarked ones saying so, and crash recovery takes back its own.
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import type { Discovered } from "../../src/engine/resource.js";
 import { fakeType } from "../support/fake-type.js";
+import type { FakeWorld } from "../support/fake-world.js";
 import { actions, harness, stackOf, tempDir } from "../support/engine-harness.js";
 
 const stack = stackOf([{ address: "fake.a", type: "fake", inputs: { value: 1 } }]);
@@ -14,6 +16,10 @@ function twoStates() {
   const types = [fakeType(first.world, { type: "fake" })];
   return { first, second, types, world: first.world };
 }
+
+/** Every object of the world, as a sweep (discover) or a stray search finds them: with their marks. */
+const everything = (world: FakeWorld) => async (): Promise<Discovered[]> =>
+  Object.entries(world.read().objects).map(([id, o]) => ({ id, name: id, inputs: o.inputs, outputs: {}, ...(o.lineage !== undefined ? { lineage: o.lineage } : {}) }));
 
 describe("owner marks", () => {
   it("refuses to adopt an object another state made, naming both lineages and --adopt, writing nothing", async () => {
@@ -74,5 +80,27 @@ describe("owner marks", () => {
         expect(events).toContainEqual({ type: "refresh-resource", address: "fake.a", result: "recovered" });
       }
     }
+  });
+
+  it("a destroy's sweep leaves what another state's mark is on, saying whose; unmarked leftovers go as before", async () => {
+    const { first, second, world } = twoStates();
+    const made = await first.apply(stack, [fakeType(world, { type: "fake" })]);
+    const sweeping = [fakeType(world, { type: "fake", discover: everything(world) })];
+    const plan = await second.plan(stack, sweeping, { mode: "destroy" });
+    expect(actions(plan)).toEqual([]);
+    expect(plan.plan.kept).toEqual([{ address: "fake.fake-1", type: "fake", id: "fake-1", reason: `managed by another hk state (lineage ${made.store.lineage}), so hk leaves it; destroy it from that state` }]);
+    world.mutate((w) => {
+      for (const o of Object.values(w.objects)) delete o.lineage;
+    });
+    expect(actions(await second.plan(stack, sweeping, { mode: "destroy" }))).toEqual(["delete fake.fake-1"]);
+  });
+
+  it("an apply leaves another state's strays (its run's own temporaries) to that state", async () => {
+    const { first, second, world } = twoStates();
+    await first.apply(stack, [fakeType(world, { type: "fake" })]);
+    const withStrays = [fakeType(world, { type: "fake", strays: everything(world) })];
+    // The first state's own stray is planned for deletion; the second leaves it alone.
+    expect(actions(await first.plan(stack, withStrays))).toEqual(["delete fake.fake-1"]);
+    expect(actions(await second.plan(stackOf([]), withStrays))).toEqual([]);
   });
 });

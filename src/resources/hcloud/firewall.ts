@@ -210,7 +210,10 @@ export function firewallType(deps: FirewallDeps): ResourceType<FirewallInputs, F
 
     async discover(ctx, stack): Promise<Discovered<FirewallInputs, FirewallOutputs>[]> {
       const found = await listFirewalls(api(ctx), { labelSelector: selector({ [STACK_LABEL]: labelValue(stack) }) });
-      return found.map((fw) => ({ id: String(fw.id), name: fw.name.replace(/[^A-Za-z0-9_-]/g, "_") || String(fw.id), ...observe(fw, {}) }));
+      return found.map((fw) => {
+        const lineage = ownerMark(fw.labels);
+        return { id: String(fw.id), name: fw.name.replace(/[^A-Za-z0-9_-]/g, "_") || String(fw.id), ...observe(fw, {}), ...(lineage !== undefined ? { lineage } : {}) };
+      });
     },
   };
 }

@@ -12,7 +12,7 @@ import { AbortError, BugError } from "../../engine/errors.js";
 import type { Cost, Discovered, ReadResult, ResourceType, StepContext } from "../../engine/resource.js";
 import type { JsonObject } from "../../engine/values.js";
 import { getLoadBalancer, getServer, listLoadBalancers, listServers, type HcloudClient } from "../../providers/hcloud/index.js";
-import { labelledFor, labelValue, STACK_LABEL, stackSelectors, TEMPORARY_LABEL } from "./labels.js";
+import { labelledFor, labelValue, ownerMark, STACK_LABEL, stackSelectors, TEMPORARY_LABEL } from "./labels.js";
 
 /** A discovered object this one is tied to and must be deleted after. */
 export interface Tie {
@@ -182,6 +182,8 @@ export function leftoverType<T extends { id: number; name: string; labels: Recor
         const inputs = spec.describe(o);
         const swept: Swept = { id: String(o.id), name: planName(o), inputs: keep === undefined ? inputs : { ...inputs, kept: keep }, outputs: { id: o.id } };
         if (keep !== undefined) swept.keep = keep;
+        const lineage = ownerMark(o.labels);
+        if (lineage !== undefined) swept.lineage = lineage;
         if (spec.ties) swept.after = ties.map((t) => ({ type: t.type, id: String(t.id) }));
         out.push(swept);
       }
@@ -195,7 +197,10 @@ export function leftoverType<T extends { id: number; name: string; labels: Recor
       return found
         .filter((o) => o.labels[STACK_LABEL] === labelValue(stack))
         .sort((a, b) => a.id - b.id)
-        .map((o) => ({ id: String(o.id), name: planName(o), inputs: spec.describe(o), outputs: { id: o.id } }));
+        .map((o) => {
+          const lineage = ownerMark(o.labels);
+          return { id: String(o.id), name: planName(o), inputs: spec.describe(o), outputs: { id: o.id }, ...(lineage !== undefined ? { lineage } : {}) };
+        });
     };
   }
   const cost = spec.cost;

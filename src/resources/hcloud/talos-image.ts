@@ -246,10 +246,12 @@ export function talosImageType(deps: TalosImageDeps): ResourceType<TalosImageInp
         };
         const { inputs, outputs } = observe(image, base, image.labels[IMAGE_LABEL.schematic] ?? "");
         const name = labelValue(inputs.imageName || `image-${image.id}`).replace(/\./g, "_");
-        if (image.protection?.delete !== true) return { id: String(image.id), name, inputs, outputs };
+        const lineage = ownerMark(image.labels);
+        const mark = lineage !== undefined ? { lineage } : {};
+        if (image.protection?.delete !== true) return { id: String(image.id), name, inputs, outputs, ...mark };
         // Protected: kept, and the plan says so (see Swept in leftover-type.ts).
         const keep = protectedReason("snapshot", "image", String(image.id));
-        return { id: String(image.id), name, inputs: { ...inputs, kept: keep }, outputs, keep };
+        return { id: String(image.id), name, inputs: { ...inputs, kept: keep }, outputs, keep, ...mark };
       });
     },
   };

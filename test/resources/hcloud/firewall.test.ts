@@ -55,6 +55,7 @@ describe("hcloud_firewall", () => {
     expect(found?.id).toBe(id);
     // find reports the owner mark, whoever asks; mark puts the asker's on it, other labels kept.
     expect(found?.lineage).toBe(OWNER.lineage);
+    expect((await type().discover!(recordingContext(), "k8s")).find((d) => d.id === id)?.lineage).toBe(OWNER.lineage);
     const other = { ...OWNER, lineage: "9d1e2f3a-0000-4000-8000-000000000001" };
     expect((await type().find!(recordingContext(), other, inputs()))?.lineage).toBe(OWNER.lineage);
     await type().mark!(recordingContext(), { id, inputs: inputs(), outputs }, other);
