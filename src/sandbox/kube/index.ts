@@ -125,7 +125,7 @@ export async function startKubeApiServer(opts: KubeApiServerOptions): Promise<Ku
       stopControllers();
       await restarting?.catch(() => undefined);
       await stopListening();
-      await store.flush();
+      await store.close();
     },
   };
 }

@@ -36,6 +36,7 @@ export class ObjectStore {
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private dirty = false;
+  private closed = false;
 
   constructor(private readonly file: string) {}
 
@@ -171,11 +172,17 @@ export class ObjectStore {
 
   private scheduleFlush(): void {
     this.dirty = true;
-    if (this.flushTimer) return;
+    if (this.flushTimer || this.closed) return;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
       void this.flush().catch((err: unknown) => process.stderr.write(`kube sandbox: cannot write ${this.file}: ${String(err)}\n`));
     }, FLUSH_DELAY_MS);
+  }
+
+  /** The last write: later changes (a straggling controller) stay in memory, the file is the closed server's. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
   }
 
   /** Writes the objects out if anything changed since the last write; resolves once on disk. */
