@@ -90,6 +90,19 @@ describe("Deployments", () => {
     expect(history).toMatch(/^2\s+<none>$/m);
   });
 
+  it("roll back with kubectl rollout undo: the first ReplicaSet comes back as revision 3", async () => {
+    const before = await items("replicasets", "app=web");
+    const first = before.find((rs) => rs.metadata.annotations?.["deployment.kubernetes.io/revision"] === "1")?.metadata.name;
+    await kubectlOk(f, ["rollout", "undo", "deployment/web"]);
+    await kubectlOk(f, ["rollout", "status", "deployment/web", "--timeout=60s"]);
+    const sets = await items("replicasets", "app=web");
+    expect(sets).toHaveLength(2);
+    const back = sets.find((rs) => rs.metadata.name === first);
+    expect(back?.metadata.annotations).toMatchObject({ "deployment.kubernetes.io/revision": "3", "deployment.kubernetes.io/revision-history": "1" });
+    expect(back?.spec.replicas).toBe(2);
+    expect(back?.spec.template?.spec.containers[0]?.image).toBe("nginx:1.27");
+  });
+
   it("scale up and down with kubectl scale", async () => {
     await kubectlOk(f, ["scale", "deployment/web", "--replicas=4"]);
     await kubectlOk(f, ["rollout", "status", "deployment/web", "--timeout=60s"]);

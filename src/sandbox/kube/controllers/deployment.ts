@@ -15,12 +15,26 @@ const HISTORY = "deployment.kubernetes.io/revision-history";
 const DESIRED = "deployment.kubernetes.io/desired-replicas";
 const MAX = "deployment.kubernetes.io/max-replicas";
 
-function stripHash(template: unknown): Obj {
+/** null, {} and [] dropped: Go's semantic equality holds nil and empty (and a null time) equal. */
+function pruneEmpty(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(pruneEmpty);
+  if (value === null || typeof value !== "object") return value;
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(value as Obj)) {
+    const p = pruneEmpty(v);
+    const empty = p === null || p === undefined || (typeof p === "object" && Object.keys(p as object).length === 0);
+    if (!empty) out[k] = p;
+  }
+  return out;
+}
+
+/** A pod template as deploymentutil.EqualIgnoreHash compares it: without pod-template-hash. */
+function stripHash(template: unknown): unknown {
   const t = structuredClone(asObj(template));
   const meta = asObj(t.metadata);
   const labels = { ...asObj(meta.labels) };
   delete labels[HASH];
-  return { ...t, metadata: { ...meta, labels } };
+  return pruneEmpty({ ...t, metadata: { ...meta, labels } });
 }
 
 function revisionOf(rs: KubeObject): number {
