@@ -36,6 +36,13 @@ describe("ownership and early refusals on the sandbox", () => {
     expect(taken.stdout).toMatch(new RegExp(`<= hcloud_firewall\\.cluster \\[id=\\d+\\] +# adopt existing object \\d+ \\(owned by another hk state, lineage ${lineage}: taken over as asked with --adopt\\)`));
   });
 
+  it("a saved plan refuses --adopt, as it refuses --target and --replace", async () => {
+    const saved = join(dir, "saved.plan");
+    expect((await hk(["plan", "--sandbox", "--out", saved], { cwd: dir, env })).code).toBe(0);
+    const r = await hk(["apply", saved, "--sandbox", "--adopt", "hcloud_firewall.cluster"], { cwd: dir, env });
+    expect([r.code, r.stderr]).toEqual([1, `Error: --adopt cannot change a saved plan: ${saved} is applied exactly as it was made\n  pass them to hk plan --out instead\n`]);
+  });
+
   it("refuses a state file written for another stack, naming both and --state, leaving it as it was", async () => {
     const text = readFileSync(sandboxState, "utf8").replace(/"stack": "k8s"/, '"stack": "other"');
     writeFileSync(sandboxState, text);

@@ -30,7 +30,7 @@ export default async function apply(planFile: string | undefined, opts: Options)
 /** A saved plan was approved when it was made: apply exactly it, if nothing moved since. */
 async function applySaved(file: string, opts: Options, out: Awaited<ReturnType<typeof createOutput>>, controller: AbortController): Promise<number> {
   // The saved plan fixed its targets, replacements and refresh when it was made.
-  const shaping = [opts.target.length > 0 && "--target", (opts.replace?.length ?? 0) > 0 && "--replace", opts.refresh !== "true" && "--refresh"].filter(Boolean);
+  const shaping = [opts.target.length > 0 && "--target", (opts.replace?.length ?? 0) > 0 && "--replace", (opts.adopt?.length ?? 0) > 0 && "--adopt", opts.refresh !== "true" && "--refresh"].filter(Boolean);
   if (shaping.length > 0) throw new AbortError(`${shaping.join(", ")} cannot change a saved plan: ${file} is applied exactly as it was made`, "pass them to hk plan --out instead");
   const plan = await loadPlan(file);
   const session = await openSession(opts, `hk apply ${file}`);
