@@ -1,0 +1,129 @@
+// The sandbox's clusterctl command line, as v1.10.10's: command words, then pflag-style flags
+// (`--flag value`, `--flag=value`, lists comma-separated or repeated); any error is
+// `Error: <message>` on stderr and exit 1. Logs on stderr, data on stdout.
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { getKubeconfig } from "./get-kubeconfig.js";
+import { init } from "./init.js";
+import type { Io } from "./io.js";
+import { move } from "./move.js";
+import { ClusterctlError } from "./providers.js";
+
+export const CLUSTERCTL_VERSION = "v1.10.10";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+const GLOBAL: Options = {
+  config: { type: "string" },
+  v: { type: "string", short: "v" },
+  help: { type: "boolean", short: "h" },
+};
+const KUBECONFIG: Options = { kubeconfig: { type: "string" }, "kubeconfig-context": { type: "string" } };
+
+function parse(args: string[], options: Options) {
+  try {
+    return parseArgs({ args, options: { ...GLOBAL, ...options }, allowPositionals: true, strict: true });
+  } catch (err) {
+    const m = /Unknown option '([^']+)'/.exec((err as Error).message);
+    throw new ClusterctlError(m ? `unknown flag: ${m[1]}` : (err as Error).message.split("\n")[0] ?? "bad flags");
+  }
+}
+
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+const list = (v: unknown): string[] => (Array.isArray(v) ? v : typeof v === "string" ? [v] : []).flatMap((s: string) => s.split(",")).filter((s) => s !== "");
+
+async function runInit(args: string[], io: Io): Promise<void> {
+  const multi = { type: "string", multiple: true } as const;
+  const { values } = parse(args, {
+    ...KUBECONFIG,
+    core: { type: "string" },
+    bootstrap: { ...multi, short: "b" },
+    "control-plane": { ...multi, short: "c" },
+    infrastructure: { ...multi, short: "i" },
+    ipam: multi,
+    "runtime-extension": multi,
+    addon: multi,
+    "target-namespace": { type: "string", short: "n" },
+    "wait-providers": { type: "boolean" },
+    "wait-provider-timeout": { type: "string" },
+    validate: { type: "boolean" },
+  });
+  const timeout = str(values["wait-provider-timeout"]) ?? "300";
+  if (!/^\d+$/.test(timeout)) throw new ClusterctlError(`invalid argument "${timeout}" for "--wait-provider-timeout" flag: strconv.ParseInt: parsing "${timeout}": invalid syntax`);
+  if (list(values.ipam).length > 0 || list(values["runtime-extension"]).length > 0) throw new ClusterctlError("the sandbox's clusterctl installs no IPAM or runtime-extension providers");
+  await init(
+    {
+      kubeconfig: str(values.kubeconfig),
+      kubeconfigContext: str(values["kubeconfig-context"]),
+      core: str(values.core),
+      bootstrap: list(values.bootstrap),
+      controlPlane: list(values["control-plane"]),
+      infrastructure: list(values.infrastructure),
+      addon: list(values.addon),
+      targetNamespace: str(values["target-namespace"]),
+      waitProviders: values["wait-providers"] === true,
+      waitProviderTimeoutSeconds: Number(timeout),
+    },
+    io,
+  );
+}
+
+async function runGetKubeconfig(args: string[], io: Io): Promise<void> {
+  const { values, positionals } = parse(args, { ...KUBECONFIG, namespace: { type: "string", short: "n" } });
+  if (positionals.length !== 1) throw new ClusterctlError(`accepts 1 arg(s), received ${positionals.length}`);
+  await getKubeconfig({ name: positionals[0] ?? "", namespace: str(values.namespace), kubeconfig: str(values.kubeconfig), kubeconfigContext: str(values["kubeconfig-context"]) }, io);
+}
+
+async function runMove(args: string[], io: Io): Promise<void> {
+  const { values } = parse(args, {
+    ...KUBECONFIG,
+    "to-kubeconfig": { type: "string" },
+    "to-kubeconfig-context": { type: "string" },
+    namespace: { type: "string", short: "n" },
+    "dry-run": { type: "boolean" },
+    "to-directory": { type: "string" },
+    "from-directory": { type: "string" },
+    "hide-api-warnings": { type: "boolean" },
+  });
+  await move(
+    {
+      kubeconfig: str(values.kubeconfig),
+      kubeconfigContext: str(values["kubeconfig-context"]),
+      toKubeconfig: str(values["to-kubeconfig"]),
+      toKubeconfigContext: str(values["to-kubeconfig-context"]),
+      namespace: str(values.namespace),
+      dryRun: values["dry-run"] === true,
+      toDirectory: str(values["to-directory"]),
+      fromDirectory: str(values["from-directory"]),
+    },
+    io,
+  );
+}
+
+function version(io: Io): Promise<void> {
+  io.stdout(`clusterctl version: &version.Info{Major:"1", Minor:"10", GitVersion:"${CLUSTERCTL_VERSION}", GitCommit:"sandbox", GitTreeState:"clean", BuildDate:"2025-01-01T00:00:00Z", GoVersion:"go1.23.12", Compiler:"gc", Platform:"linux/amd64"}\n`);
+  return Promise.resolve();
+}
+
+const COMMANDS: Record<string, (args: string[], io: Io) => Promise<void>> = {
+  init: runInit,
+  "get kubeconfig": runGetKubeconfig,
+  move: runMove,
+  version: (_args, io) => version(io),
+};
+
+/** Runs one clusterctl command line; returns the exit code. */
+export async function runClusterctl(argv: string[], io: Io): Promise<number> {
+  const words = argv.filter((a) => !a.startsWith("-"));
+  const key = [words.slice(0, 2).join(" "), words[0] ?? ""].find((k) => k in COMMANDS);
+  try {
+    if (!key) throw new ClusterctlError(words[0] ? `unknown command "${words[0]}" for "clusterctl"` : "the sandbox's clusterctl needs a command: init, move, get kubeconfig or version");
+    const rest = [...argv];
+    for (const w of key.split(" ")) rest.splice(rest.indexOf(w), 1);
+    await COMMANDS[key]?.(rest, io);
+    return 0;
+  } catch (err) {
+    const message = err instanceof ClusterctlError ? err.message : `${(err as Error).message ?? String(err)}`;
+    io.stderr(`Error: ${message}\n`);
+    return 1;
+  }
+}
