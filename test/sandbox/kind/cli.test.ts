@@ -168,6 +168,26 @@ describe("kind against the world", () => {
     expect(await kind(["get", "clusters"], env)).toEqual({ code: 0, stdout: "", stderr: "No kind clusters found.\n" });
   });
 
+  it("--config - from stdin: its name and node roles; kind keeps the taint when there are workers", async () => {
+    const env = await kindEnv(dir);
+    const config = "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nname: fromconfig\nnodes:\n- role: control-plane\n- role: worker\n";
+    const r = await kind(["create", "cluster", "--config", "-", "--kubeconfig", join(env.HOME ?? "", "k")], env, config);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(" • Preparing nodes 📦 📦   ...\n");
+    expect(r.stderr).toContain(" ✓ Joining worker nodes 🚜\n");
+    expect(world.clusters?.get("fromconfig")?.nodes).toEqual([
+      { name: "fromconfig-control-plane", role: "control-plane" },
+      { name: "fromconfig-worker", role: "worker" },
+    ]);
+    const node = world.clusters?.api("fromconfig")?.get("v1", "Node", undefined, "fromconfig-control-plane") as { spec: { taints?: unknown } } | undefined;
+    expect(node?.spec.taints).toEqual([{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }]);
+    expect(await kind(["get", "nodes", "--name", "fromconfig"], env)).toEqual({ code: 0, stdout: "fromconfig-control-plane\nfromconfig-worker\n", stderr: "" });
+    const deleted = await kind(["delete", "cluster", "--name", "fromconfig", "--kubeconfig", join(env.HOME ?? "", "k")], env);
+    expect(deleted.stderr).toBe('Deleting cluster "fromconfig" ...\nDeleted nodes: ["fromconfig-control-plane" "fromconfig-worker"]\n');
+    const bad = await kind(["create", "cluster", "--config", join(env.HOME ?? "", "missing.yaml")], env);
+    expect(bad).toEqual({ code: 1, stdout: "", stderr: `ERROR: failed to create cluster: error reading file: open ${join(env.HOME ?? "", "missing.yaml")}: no such file or directory\n` });
+  });
+
   it("refuses a bad name and an image the sandbox has no version for, after the existence check", async () => {
     const env = await kindEnv(dir);
     expect(await kind(["create", "cluster", "--name", "Bad_Name"], env)).toEqual({
