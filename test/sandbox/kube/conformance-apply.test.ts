@@ -141,6 +141,16 @@ describe("client-side apply", () => {
   });
 });
 
+describe("from client-side to server-side apply", () => {
+  it("kubectl migrates the client-side owner to its Apply entry, so a key the file dropped goes", async () => {
+    await ok(["apply", "-f", await f.file("mig1.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: migrated}\ndata: {a: '1', b: '2'}\n")]);
+    await ok(["apply", "--server-side", "-f", await f.file("mig2.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: migrated}\ndata: {a: '1'}\n")]);
+    const cm = await json(["get", "cm", "migrated", "--show-managed-fields"]);
+    expect(cm.data).toEqual({ a: "1" });
+    expect(cm.metadata.managedFields.map((m: { manager: string }) => m.manager)).not.toContain("kubectl-client-side-apply");
+  });
+});
+
 describe("kubectl patch", () => {
   it("merge, json and strategic on a Deployment; json on a CR; strategic on a CR is refused", async () => {
     await ok(["apply", "--server-side", "-f", await f.file("dep-p.yaml", DEPLOYMENT("      - {name: app, image: 'nginx:1'}\n      - {name: log, image: fluent}\n").replace("name: web", "name: patched"))]);

@@ -149,10 +149,21 @@ describe("recordUpdate", () => {
     expect(recordUpdate(undefined, { ...cluster({}), status: { a: 1 } }, "m", GV, T0, { hasStatusSubresource: true })).not.toHaveProperty("status");
   });
 
-  it("never takes managedFields from the body", () => {
+  it("an empty managedFields list in the body changes nothing", () => {
     const live = apply(undefined, cluster(ref), "hk");
     const out = recordUpdate(live, { ...live, metadata: { ...live.metadata, managedFields: [] } }, "kubectl", GV, T1, { hasStatusSubresource: true });
     expect(out.metadata.managedFields).toEqual(live.metadata.managedFields);
+  });
+
+  it("managedFields a write changes on purpose replace the stored ones (kubectl's client-side to server-side migration); [{}] resets them", () => {
+    const live = recordUpdate(undefined, cluster(ref), "kubectl-client-side-apply", GV, T0, { hasStatusSubresource: true });
+    const migrated = (live.metadata.managedFields ?? []).map((e) => ({ ...e, manager: "kubectl", operation: "Apply" as const }));
+    const out = recordUpdate(live, { ...live, metadata: { ...live.metadata, managedFields: migrated } }, "kubectl", GV, T1, { hasStatusSubresource: true });
+    expect(out.metadata.managedFields).toEqual(migrated);
+    const dropped = apply(out, cluster({ paused: false }), "kubectl");
+    expect(dropped.spec).toEqual({ paused: false });
+    const reset = recordUpdate(live, { ...live, metadata: { ...live.metadata, managedFields: [{} as ManagedFieldsEntry] } }, "kubectl-edit", GV, T1, { hasStatusSubresource: true });
+    expect(reset.metadata).not.toHaveProperty("managedFields");
   });
 });
 

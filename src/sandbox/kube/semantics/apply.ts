@@ -104,7 +104,8 @@ export function applyObject(input: ApplyInput): ApplyOutcome {
 
 /**
  * Restricts a non-apply write (POST, PUT, merge/json/strategic PATCH) to its scope and records its
- * field ownership as an Update entry of `manager`: the result is what to store.
+ * field ownership as an Update entry of `manager`: the result is what to store. Apply bodies never
+ * bring managedFields; here only a deliberate change of them counts (see explicitOwnership).
  */
 export function recordUpdate(before: KubeObject | undefined, after: KubeObject, manager: string, apiVersion: string, now: string, scope: WriteScope): KubeObject {
   const ctx = listContext(after.kind, scope.schema);
@@ -122,7 +123,7 @@ export function recordUpdate(before: KubeObject | undefined, after: KubeObject, 
   }
   delete stored.metadata.managedFields;
 
-  const owners = readOwnership(before);
+  const owners = explicitOwnership(before, after) ?? readOwnership(before);
   const beforeSet = before ? fieldSetOf(withoutManaged(before), ctx) : new Map<string, FieldPath>();
   const afterSet = fieldSetOf(stored, ctx);
   const changed: FieldPath[] = [];
@@ -141,6 +142,17 @@ export function recordUpdate(before: KubeObject | undefined, after: KubeObject, 
     else owners.push({ entry, set });
   }
   return withOwnership(stored, owners);
+}
+
+/**
+ * managedFields a non-apply write sets on purpose (a non-empty list that differs from the stored
+ * one) replace the stored ones, as the apiserver allows: kubectl's migration from client-side to
+ * server-side apply is such a JSON patch, and `[{}]` resets them. An empty list changes nothing.
+ */
+function explicitOwnership(before: KubeObject | undefined, after: KubeObject): Ownership[] | undefined {
+  const sent = after.metadata.managedFields;
+  if (!Array.isArray(sent) || sent.length === 0 || jsonEqual(sent, before?.metadata.managedFields)) return undefined;
+  return readOwnership({ apiVersion: after.apiVersion, kind: after.kind, metadata: { managedFields: sent } });
 }
 
 function withoutManaged(obj: KubeObject): KubeObject {
