@@ -58,6 +58,8 @@ describe("kubectl get tables", () => {
     const shop = services.find((r) => r[0] === "service/shop");
     expect(shop).toEqual(["service/shop", "NodePort", expect.stringMatching(/^10\.\d+\.\d+\.\d+$/), "<none>", expect.stringMatching(/^80:3\d{4}\/TCP$/), expect.stringMatching(/^\d+s$/)]);
 
+    expect(services.find((r) => r[0] === "service/kubernetes")).toEqual(["service/kubernetes", "ClusterIP", "10.96.0.1", "<none>", "443/TCP", expect.any(String)]);
+
     const nodes = section(out, /^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION$/);
     expect(nodes[1]).toEqual(["node/test-control-plane", "Ready", "control-plane", expect.stringMatching(/^\d+s$/), "v1.33.1"]);
   });

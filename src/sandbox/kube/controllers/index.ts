@@ -1,9 +1,11 @@
-// The simulated kube-controller-manager (plus the scheduler's binding, the kubelets' pod status,
-// the Service IP allocator and a local-path provisioner) of one emulated cluster. No containers
-// run: Pods are Running and Ready, or Succeeded, a moment after they are made, so rollouts,
-// `kubectl wait` and `helm --wait` finish as on a healthy cluster. Everything goes through the
-// cluster's ClusterApi, like the real controllers through the API server; CronJobs are not run.
+// The simulated kube-controller-manager of one emulated cluster, plus the scheduler's binding, the
+// kubelets' pod status, the apiserver's Service IP allocator and `kubernetes` Service, and a
+// local-path provisioner. No containers run: Pods are Running and Ready, or Succeeded, a moment
+// after they are made, so rollouts, `kubectl wait` and `helm --wait` finish as on a healthy
+// cluster. Everything goes through the cluster's ClusterApi, like the real controllers through the
+// API server; CronJobs are not run.
 import type { ClusterApi } from "../types.js";
+import { apiserverServiceController } from "./apiserver-service.js";
 import { daemonSetController } from "./daemonset.js";
 import { deploymentController } from "./deployment.js";
 import { endpointsController } from "./endpoints.js";
@@ -25,6 +27,7 @@ export interface ControllerOptions {
 export function startBuiltinControllers(api: ClusterApi, options: ControllerOptions = {}): () => void {
   return runControllers(api, [
     namespaceController(api, options.caCertPem),
+    apiserverServiceController(api),
     serviceIpController(api),
     kubeletController(api),
     replicaSetController(api),
