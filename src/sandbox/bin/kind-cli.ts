@@ -18,7 +18,7 @@ const GLOBAL_FLAGS: FlagSpec[] = [
   { name: "loglevel", type: "string", usage: "DEPRECATED: see -v instead" },
   { name: "version", type: "bool", usage: "version for kind" },
 ];
-const name = (what: string): FlagSpec => ({ name: "name", short: "n", type: "string", usage: `the cluster ${what}`, defaultText: "kind" });
+const name = (what: string): FlagSpec => ({ name: "name", short: "n", type: "string", usage: `the cluster ${what}`, defaultText: '"kind"' });
 const kubeconfig: FlagSpec = { name: "kubeconfig", type: "string", usage: "sets kubeconfig path instead of $KUBECONFIG or $HOME/.kube/config" };
 const internal: FlagSpec = { name: "internal", type: "bool", usage: "use internal address instead of external" };
 
@@ -39,7 +39,7 @@ const LEAVES: Record<string, Leaf> = {
       ],
     },
   },
-  "delete cluster": { run: deleteCluster, page: { short: "Deletes a cluster", long: "Deletes a resource", use: "", flags: [kubeconfig, name("context name")] } },
+  "delete cluster": { run: deleteCluster, page: { short: "Deletes a cluster", long: "Deletes a resource", use: "", flags: [kubeconfig, name("name")] } },
   "delete clusters": {
     run: deleteClusters,
     page: { short: "Deletes one or more clusters", long: "Deletes a resource", use: "", flags: [{ name: "all", short: "A", type: "bool", usage: "delete all clusters" }, kubeconfig] },
