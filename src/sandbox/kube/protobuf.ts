@@ -25,12 +25,35 @@ message Secret { optional ObjectMeta metadata = 1; map<string, bytes> data = 2; 
 message ConfigMap { optional ObjectMeta metadata = 1; map<string, string> data = 2; map<string, bytes> binaryData = 3; optional bool immutable = 4; }
 message NamespaceSpec { repeated string finalizers = 1; }
 message Namespace { optional ObjectMeta metadata = 1; optional NamespaceSpec spec = 2; }
+message Preconditions { optional string uid = 1; optional string resourceVersion = 2; }
+message DeleteOptions { optional int64 gracePeriodSeconds = 1; optional Preconditions preconditions = 2; optional bool orphanDependents = 3; optional string propagationPolicy = 4; repeated string dryRun = 5; }
+message LabelSelectorRequirement { optional string key = 1; optional string operator = 2; repeated string values = 3; }
+message LabelSelector { map<string, string> matchLabels = 1; repeated LabelSelectorRequirement matchExpressions = 2; }
+message ContainerPort { optional string name = 1; optional int32 hostPort = 2; optional int32 containerPort = 3; optional string protocol = 4; }
+message EnvVar { optional string name = 1; optional string value = 2; }
+message ResourceRequirements { }
+message Container { optional string name = 1; optional string image = 2; repeated string command = 3; repeated string args = 4; optional string workingDir = 5; repeated ContainerPort ports = 6; repeated EnvVar env = 7; optional ResourceRequirements resources = 8; optional string imagePullPolicy = 14; }
+message PodSpec { repeated Container containers = 2; optional string restartPolicy = 3; optional string serviceAccountName = 8; }
+message PodTemplateSpec { optional ObjectMeta metadata = 1; optional PodSpec spec = 2; }
+message DeploymentStrategy { optional string type = 1; }
+message DeploymentSpec { optional int32 replicas = 1; optional LabelSelector selector = 2; optional PodTemplateSpec template = 3; optional DeploymentStrategy strategy = 4; optional int32 minReadySeconds = 5; optional int32 revisionHistoryLimit = 6; optional bool paused = 7; optional int32 progressDeadlineSeconds = 9; }
+message DeploymentStatus { }
+message Deployment { optional ObjectMeta metadata = 1; optional DeploymentSpec spec = 2; optional DeploymentStatus status = 3; }
 message ServiceAccount { optional ObjectMeta metadata = 1; repeated ObjectReference secrets = 2; repeated LocalObjectReference imagePullSecrets = 3; optional bool automountServiceAccountToken = 4; }
 `;
 
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 /** Built-in kinds decoded here, by apiVersion/kind. */
-const KINDS: Record<string, string> = { "v1/Secret": "Secret", "v1/ConfigMap": "ConfigMap", "v1/Namespace": "Namespace", "v1/ServiceAccount": "ServiceAccount" };
+const KINDS: Record<string, string> = {
+  "v1/Secret": "Secret",
+  "v1/ConfigMap": "ConfigMap",
+  "v1/Namespace": "Namespace",
+  "v1/ServiceAccount": "ServiceAccount",
+  "apps/v1/Deployment": "Deployment",
+  // The body of helm's (typed client) DELETEs, in the client's group version or meta's.
+  "v1/DeleteOptions": "DeleteOptions",
+  "meta.k8s.io/v1/DeleteOptions": "DeleteOptions",
+};
 
 let root: protobuf.Root | undefined;
 function types(): protobuf.Root {
