@@ -123,6 +123,19 @@ spec:
       containers:
 ${containers}`;
 
+describe("server-side apply of a Deployment", () => {
+  it("owns containers by name: a container the file drops goes, one another manager added stays", async () => {
+    const name = (s: string) => s.replace("name: web, namespace", "name: ssa-web, namespace");
+    await ok(["apply", "--server-side", "--field-manager=hk", "-f", await f.file("sdep1.yaml", name(DEPLOYMENT("      - {name: web, image: 'nginx:1'}\n      - {name: old, image: busybox}\n")))]);
+    await ok(["patch", "deployment", "ssa-web", "--type=strategic", "-p", '{"spec":{"template":{"spec":{"containers":[{"name":"mesh","image":"envoy"}]}}}}']);
+    await ok(["apply", "--server-side", "--field-manager=hk", "-f", await f.file("sdep2.yaml", name(DEPLOYMENT("      - {name: web, image: 'nginx:2'}\n")))]);
+    const dep = await json(["get", "deployment", "ssa-web", "--show-managed-fields"]);
+    expect(dep.spec.template.spec.containers).toEqual([{ name: "web", image: "nginx:2" }, { name: "mesh", image: "envoy" }]);
+    const hk = dep.metadata.managedFields.find((m: { manager: string }) => m.manager === "hk");
+    expect(hk.fieldsV1["f:spec"]["f:template"]["f:spec"]["f:containers"]).toEqual({ 'k:{"name":"web"}': { ".": {}, "f:image": {}, "f:name": {} } });
+  });
+});
+
 describe("client-side apply", () => {
   it("applied twice on a Deployment, a strategic merge patch leaves exactly the new containers", async () => {
     await ok(["apply", "-f", await f.file("dep1.yaml", DEPLOYMENT("      - {name: web, image: 'nginx:1', env: [{name: A, value: '1'}, {name: B, value: '2'}]}\n      - {name: sidecar, image: busybox}\n"))]);
