@@ -102,6 +102,13 @@ describe("applyObject with keyed lists", () => {
     expect(containersOf(dropped).map((c) => c.name)).toEqual(["web"]);
   });
 
+  it("an item the manager stops applying stays, with its key, while another manager owns a field of it", () => {
+    const first = apply(undefined, deployment([{ name: "web", image: "nginx:1" }, { name: "old", image: "busybox", args: ["a"] }]), "hk");
+    const patched = recordUpdate(first, deployment([{ name: "web", image: "nginx:1" }, { name: "old", image: "busybox:2", args: ["a"] }]), "kubectl-patch", "apps/v1", T1, { hasStatusSubresource: true });
+    const next = apply({ ...patched, metadata: { ...patched.metadata } }, deployment([{ name: "web", image: "nginx:1" }]), "hk");
+    expect(containersOf(next)).toEqual([{ name: "web", image: "nginx:1" }, { name: "old", image: "busybox:2" }]);
+  });
+
   it("a conflict inside a keyed item names the item by its key", () => {
     const first = apply(undefined, deployment([{ name: "web", image: "nginx:1" }]), "hk");
     const out = applyObject({ live: first, patch: deployment([{ name: "web", image: "nginx:2" }]), manager: "ci", force: false, apiVersion: "apps/v1", now: T0, hasStatusSubresource: true });

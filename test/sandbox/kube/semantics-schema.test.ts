@@ -101,6 +101,18 @@ const validationCases: { name: string; spec: JSONSchemaProps; value: unknown; ca
     ],
   },
   {
+    name: "duplicates in list-type set and map lists",
+    spec: { type: "object", properties: {
+      tags: { type: "array", "x-kubernetes-list-type": "set", items: { type: "string" } },
+      ports: { type: "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"], items: { type: "object", properties: { name: { type: "string" }, port: { type: "integer" } } } },
+    } },
+    value: { tags: ["a", "b", "a"], ports: [{ name: "http", port: 80 }, { name: "http", port: 81 }] },
+    causes: [
+      { field: "spec.tags[2]", reason: "FieldValueDuplicate", message: 'Duplicate value: "a"' },
+      { field: "spec.ports[1]", reason: "FieldValueDuplicate", message: 'Duplicate value: map[string]interface {}{"name":"http"}' },
+    ],
+  },
+  {
     name: "maxProperties",
     spec: { type: "object", properties: { m: { type: "object", maxProperties: 2, additionalProperties: { type: "boolean" } } } },
     value: { m: { a: true, b: true, c: true } },

@@ -88,7 +88,7 @@ export function applyObject(input: ApplyInput): ApplyOutcome {
   for (const [key, path] of mine?.set ?? []) {
     if (applied.has(key)) continue;
     const ownedElsewhere = owners.some((o) => o !== mine && [...o.set.values()].some((p) => isUnder(p, path)));
-    if (!ownedElsewhere) removeAt(merged, path);
+    if (!ownedElsewhere && !isKeyField(path)) removeAt(merged, path);
   }
 
   const unchanged = mine !== undefined && sameSet(mine.set, applied) && live !== undefined && jsonEqual(merged, withoutManaged(live));
@@ -171,6 +171,14 @@ function withOwnership(obj: KubeObject, owners: Ownership[]): KubeObject {
 /** A keyed list item or set value: owning it means owning its presence, which no value change touches. */
 function isItem(path: FieldPath): boolean {
   return /^[kv]:/.test(path[path.length - 1] ?? "");
+}
+
+/** A key field of a keyed list item (name in k:{"name":...}): it goes with its item, never alone. */
+function isKeyField(path: FieldPath): boolean {
+  const item = path[path.length - 2];
+  const field = path[path.length - 1];
+  if (item === undefined || field === undefined || !item.startsWith("k:") || !field.startsWith("f:")) return false;
+  return Object.hasOwn(JSON.parse(item.slice(2)) as object, field.slice(2));
 }
 
 function sameSet(a: Map<string, unknown>, b: Map<string, unknown>): boolean {

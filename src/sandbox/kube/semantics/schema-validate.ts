@@ -141,9 +141,15 @@ function checkArray(value: unknown[], schema: JSONSchemaProps, path: string, out
   value.forEach((item, i) => {
     const identity = listType === "set" ? item : listType === "map" && isObject(item) ? Object.fromEntries(keys.map((k) => [k, item[k]])) : undefined;
     if (identity === undefined) return;
-    if (seen.some((s) => jsonEqual(s, identity))) out.add("FieldValueDuplicate", indexPath(path, i), `Duplicate value: ${shownValue(identity)}`);
+    if (seen.some((s) => jsonEqual(s, identity))) out.add("FieldValueDuplicate", indexPath(path, i), `Duplicate value: ${duplicateShown(identity)}`);
     else seen.push(identity);
   });
+}
+
+/** Go's %#v of a duplicate: a list-map item's keys as map[string]interface {}{"name":"a"}, a set value as is. */
+function duplicateShown(identity: unknown): string {
+  if (!isObject(identity)) return shownValue(identity);
+  return `map[string]interface {}{${Object.keys(identity).sort().map((k) => `${JSON.stringify(k)}:${shownValue(identity[k])}`).join(", ")}}`;
 }
 
 function checkObjectValue(value: Record<string, unknown>, schema: JSONSchemaProps, path: string, out: Collector): void {
