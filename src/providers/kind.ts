@@ -69,7 +69,7 @@ function run(args: string[], opts: KindEnv, onLine?: (line: string) => void): Pr
       onLine?.(buf);
     }
     if (opts.signal?.aborted) throw new ExternalError(`interrupted while running kind ${args.slice(0, 2).join(" ")}`, false, "interrupted");
-    if (r.failed && r.exitCode === undefined && /ENOENT/.test(r.message)) {
+    if (r.failed && r.exitCode === undefined && /ENOENT/.test(String(r.message ?? ""))) {
       throw new ExternalError(`kind is not installed (not found on PATH): install kind v0.29 (https://kind.sigs.k8s.io), or use --sandbox`, false, "not-installed");
     }
     return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout ?? ""), stderr: String(r.stderr ?? ""), error };
