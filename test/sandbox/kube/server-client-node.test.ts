@@ -17,7 +17,7 @@ afterAll(async () => {
   await f.close();
 });
 
-const cm = (name: string, data: Record<string, string>): k8s.KubernetesObject & { data: Record<string, string> } => ({
+const cm = (name: string, data: Record<string, string>) => ({
   apiVersion: "v1",
   kind: "ConfigMap",
   metadata: { name, namespace: "default", labels: { app: "client-node" } },
@@ -27,7 +27,7 @@ const cm = (name: string, data: Record<string, string>): k8s.KubernetesObject & 
 describe("client-node KubernetesObjectApi", () => {
   it("applies server-side, reads, lists by label and deletes", async () => {
     const api = k8s.KubernetesObjectApi.makeApiClient(kc);
-    const created = await api.patch(cm("cn-1", { a: "1" }), undefined, undefined, "hk", true, k8s.PatchStrategy.ServerSideApply);
+    const created: k8s.KubernetesObject = await api.patch(cm("cn-1", { a: "1" }), undefined, undefined, "hk", true, k8s.PatchStrategy.ServerSideApply);
     expect(created.metadata?.uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.metadata?.creationTimestamp).toBeInstanceOf(Date);
     await api.patch(cm("cn-1", { a: "2" }), undefined, undefined, "hk", true, k8s.PatchStrategy.ServerSideApply);

@@ -1,7 +1,8 @@
 // kubectl wait and delete against the emulated API server: a condition met (before and after the
 // wait starts) and timing out, deletion with and without finalizers (kubectl waits until the
 // object is gone), a namespace with objects in it, and owners taking their dependents along.
-import { execa, type ResultPromise } from "execa";
+import type { Readable } from "node:stream";
+import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KubeObject, WatchEvent } from "../../../src/sandbox/kube/types.js";
 import { KUBECTL } from "../../support/kube-tools.js";
@@ -42,7 +43,7 @@ function nextEvent(apiVersion: string, kind: string, what: string, pred: (e: Wat
 }
 
 /** Resolves once kubectl (run with -v=6) logs the answer to its watch request of `plural`. */
-function watchOpened(child: ResultPromise, plural: string, timeoutMs = 30_000): Promise<void> {
+function watchOpened(child: { stderr: Readable | null }, plural: string, timeoutMs = 30_000): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = "";
     const timer = setTimeout(() => reject(new Error(`kubectl did not open its watch of ${plural} within ${timeoutMs} ms: ${seen}`)), timeoutMs);
