@@ -2,7 +2,7 @@
 // manager stops applying, Update entries of other writes, status scoping and keyed lists.
 import { describe, expect, it } from "vitest";
 import { applyObject, recordUpdate, type ApplyInput } from "../../../src/sandbox/kube/semantics/apply.js";
-import type { KubeObject, ManagedFieldsEntry } from "../../../src/sandbox/kube/types.js";
+import type { JSONSchemaProps, KubeObject, ManagedFieldsEntry } from "../../../src/sandbox/kube/types.js";
 
 const GV = "cluster.x-k8s.io/v1beta1";
 const T0 = "2026-01-01T00:00:00Z";
@@ -182,5 +182,28 @@ describe("applyObject edge cases", () => {
     expect(out.ok ? [] : out.conflicts.map((c) => `${c.manager} ${c.field}`)).toEqual(["a .spec.x", "b .spec.y", "b .spec.z"]);
     const cleared = apply(b, cluster({ y: null }), "b");
     expect(cleared.spec).toEqual({ x: "1" });
+  });
+});
+
+describe("applyObject with a custom kind's schema", () => {
+  const schema: JSONSchemaProps = {
+    type: "object",
+    properties: {
+      spec: {
+        type: "object",
+        properties: {
+          endpoints: { type: "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"], items: { type: "object", properties: { name: { type: "string" }, port: { type: "integer" } } } },
+          containers: { type: "array", items: { type: "object" } },
+        },
+      },
+    },
+  };
+  const obj = (spec: Record<string, unknown>): KubeObject => ({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" }, spec });
+
+  it("keys x-kubernetes-list-type: map lists by their list-map-keys, and keeps other lists atomic whatever their name", () => {
+    const first = apply(undefined, obj({ endpoints: [{ name: "a", port: 1 }], containers: [{ name: "x" }] }), "hk", { schema });
+    expect(entry(first, "hk")?.fieldsV1).toEqual({ "f:spec": { "f:containers": {}, "f:endpoints": { 'k:{"name":"a"}': { ".": {}, "f:name": {}, "f:port": {} } } } });
+    const second = apply(first, obj({ endpoints: [{ name: "b", port: 2 }] }), "ci", { schema });
+    expect((second.spec as { endpoints: unknown[] }).endpoints).toEqual([{ name: "a", port: 1 }, { name: "b", port: 2 }]);
   });
 });
