@@ -65,6 +65,26 @@ function imageVersion(image: string): string | undefined {
   return /:(v\d+\.\d+\.\d+)(@sha256:[0-9a-f]{64})?$/.exec(image)?.[1];
 }
 
+/** kind's --wait: polls the control plane's Ready condition; a timeout is a warning, not an error. */
+async function waitReady(ctx: KindContext, name: string, waitMs: number, ready: () => Promise<boolean | undefined>): Promise<void> {
+  const title = `Waiting ≤ ${formatGoDuration(waitMs)} for control-plane = Ready ⏳`;
+  const started = Date.now();
+  ctx.log(` • ${title}  ...`);
+  for (;;) {
+    const now = await ready();
+    if (now === undefined) throw fail(`the cluster "${name}" went away while it was being created`);
+    if (now) break;
+    if (Date.now() - started >= waitMs) {
+      ctx.log(` ✗ ${title}`);
+      ctx.log(" • WARNING: Timed out waiting for Ready ⚠️");
+      return;
+    }
+    await new Promise((r) => setTimeout(r, Math.min(250, waitMs)));
+  }
+  ctx.log(` ✓ ${title}`);
+  ctx.log(` • Ready after ${formatGoDuration(Date.now() - started)} 💚`);
+}
+
 export async function createCluster(ctx: KindContext): Promise<void> {
   if (ctx.positional.length > 0) throw new KindError(`unknown command "${ctx.positional[0] ?? ""}" for "kind create cluster"`);
   const cfg = await readConfig(ctx);
@@ -105,12 +125,7 @@ export async function createCluster(ctx: KindContext): Promise<void> {
   await step("Installing StorageClass 💾");
   if (nodes.some((n) => n.role === "worker")) await step("Joining worker nodes 🚜");
   const waitMs = typeof ctx.flags.wait === "number" ? ctx.flags.wait : 0;
-  if (waitMs > 0) {
-    const started = Date.now();
-    // The emulated nodes register Ready with the cluster; there is nothing to wait for.
-    await step(`Waiting ≤ ${formatGoDuration(waitMs)} for control-plane = Ready ⏳`);
-    ctx.log(` • Ready after ${formatGoDuration(Date.now() - started)} 💚`);
-  }
+  if (waitMs > 0) await waitReady(ctx, name, waitMs, () => viaWorld("failed to create cluster", () => world.ready(name)));
 
   const explicit = typeof ctx.flags.kubeconfig === "string" && ctx.flags.kubeconfig !== "" ? ctx.flags.kubeconfig : undefined;
   const context = `kind-${name}`;

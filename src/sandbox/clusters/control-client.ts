@@ -85,6 +85,12 @@ export class ControlClient {
     return (await this.call("DELETE", `/v1/clusters/${encodeURIComponent(name)}`)).status !== 404;
   }
 
+  /** undefined when there is no such cluster. */
+  async ready(name: string): Promise<boolean | undefined> {
+    const res = await this.call("GET", `/v1/clusters/${encodeURIComponent(name)}/ready`);
+    return res.status === 404 ? undefined : ((await res.json()) as { ready: boolean }).ready;
+  }
+
   async kubeconfig(name: string, opts: { context: string; internal: boolean }): Promise<string | undefined> {
     const q = new URLSearchParams({ context: opts.context, internal: String(opts.internal) });
     const res = await this.call("GET", `/v1/clusters/${encodeURIComponent(name)}/kubeconfig?${q}`);

@@ -6,6 +6,7 @@
 //   POST   /v1/clusters                   CreateClusterRequest -> 201 {cluster} | 409 exists | 400
 //   GET    /v1/clusters/NAME              {cluster} | 404
 //   GET    /v1/clusters/NAME/kubeconfig   YAML (?context=kind-NAME&internal=true) | 404
+//   GET    /v1/clusters/NAME/ready        {ready: boolean} (control-plane Nodes Ready) | 404
 //   DELETE /v1/clusters/NAME              {deleted: true} | 404
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -68,6 +69,10 @@ async function route(clusters: WorldClusters, req: IncomingMessage, res: ServerR
   if (parts[3] === "kubeconfig" && req.method === "GET") {
     const yaml = clusters.kubeconfig(name, { contextName: url.searchParams.get("context") ?? name, internal: url.searchParams.get("internal") === "true" });
     return yaml === undefined ? missing() : send(res, 200, yaml, "application/yaml");
+  }
+  if (parts[3] === "ready" && req.method === "GET") {
+    const ready = clusters.ready(name);
+    return ready === undefined ? missing() : send(res, 200, { ready });
   }
   if (parts[3] !== undefined) return fail(res, 404, "not_found", `no such path: ${url.pathname}`);
   if (req.method === "GET") {

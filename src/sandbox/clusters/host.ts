@@ -28,6 +28,8 @@ export interface WorldClusters {
   delete(name: string): Promise<boolean>;
   /** Its kubeconfig, entries named `contextName` (default the cluster's name); `internal`: the in-network address kind gives. */
   kubeconfig(name: string, opts?: { contextName?: string; internal?: boolean }): string | undefined;
+  /** Whether every control-plane Node reports Ready=True (kind's --wait); undefined without such a cluster. */
+  ready(name: string): boolean | undefined;
   /** The in-process API of one cluster (for simulated controllers of the world). */
   api(name: string): ClusterApi | undefined;
   /** Stops serving them all (their files stay). */
@@ -148,6 +150,16 @@ export async function startWorldClusters(dir: string, opts: ClustersOptions = {}
       if (!r) return undefined;
       const server = o.internal ? `https://${name}-control-plane:6443` : info(r).server;
       return kubeconfigYaml({ name: o.contextName ?? name, server, pki: r.pki });
+    },
+    ready(name) {
+      const r = running.get(name);
+      if (!r) return undefined;
+      return r.record.nodes
+        .filter((n) => n.role === "control-plane")
+        .every((n) => {
+          const node = r.server.api.get("v1", "Node", undefined, n.name) as { status?: { conditions?: { type: string; status: string }[] } } | undefined;
+          return node?.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true;
+        });
     },
     api: (name) => running.get(name)?.server.api,
     close: stopAll,

@@ -15,7 +15,15 @@ let dir: string;
 let world: SandboxConnection;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "hk-kind-world-"));
-  world = await serveSandbox(dir, { actionMs: 20 });
+  // A cluster named "slow" gets a control plane that never turns Ready, for --wait's timeout.
+  world = await serveSandbox(dir, {
+    actionMs: 20,
+    onCluster: (e) => {
+      if (e.type !== "created" || e.cluster.name !== "slow") return;
+      const status = { conditions: [{ type: "Ready", status: "False", reason: "KubeletNotReady", message: "container runtime network not ready" }] };
+      world.clusters?.api("slow")?.apply({ apiVersion: "v1", kind: "Node", metadata: { name: "slow-control-plane" }, status }, "kubelet", { force: true, subresource: "status" });
+    },
+  });
 });
 afterAll(async () => {
   await world?.close();
@@ -57,7 +65,8 @@ describe("without a world", () => {
   });
 });
 
-describe("kind against the world", () => {
+// Each kind run is a node process start; on a loaded machine a test of eight takes a while.
+describe("kind against the world", { timeout: 180_000 }, () => {
   it("version, --version and help print on stdout", async () => {
     const env = await kindEnv(dir);
     expect(await kind(["version"], env)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^kind v0\.29\.0 go1\.24\.2 linux\/\w+\n$/), stderr: "" });
@@ -186,6 +195,17 @@ describe("kind against the world", () => {
     expect(deleted.stderr).toBe('Deleting cluster "fromconfig" ...\nDeleted nodes: ["fromconfig-control-plane" "fromconfig-worker"]\n');
     const bad = await kind(["create", "cluster", "--config", join(env.HOME ?? "", "missing.yaml")], env);
     expect(bad).toEqual({ code: 1, stdout: "", stderr: `ERROR: failed to create cluster: error reading file: open ${join(env.HOME ?? "", "missing.yaml")}: no such file or directory\n` });
+  });
+
+  it("--wait timing out is a warning, not an error, as in kind", async () => {
+    const env = await kindEnv(dir);
+    const r = await kind(["create", "cluster", "--name", "slow", "--wait", "1s"], env);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stderr.split("\n");
+    const at = lines.indexOf(" • Waiting ≤ 1s for control-plane = Ready ⏳  ...");
+    expect(at).toBeGreaterThan(0);
+    expect(lines.slice(at + 1, at + 4)).toEqual([" ✗ Waiting ≤ 1s for control-plane = Ready ⏳", " • WARNING: Timed out waiting for Ready ⚠️", 'Set kubectl context to "kind-slow"']);
+    expect((await kind(["delete", "cluster", "--name", "slow"], env)).code).toBe(0);
   });
 
   it("refuses a bad name and an image the sandbox has no version for, after the existence check", async () => {
