@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSandbox, resetSandbox, serveSandbox } from "../../../src/sandbox/world.js";
+import { startHk } from "../../support/cli.js";
 import { freshClientEnv, KUBECTL, requireKubeTools } from "../../support/kube-tools.js";
 import { kind, kindEnv } from "./support.js";
 
@@ -62,6 +63,28 @@ describe("a world's clusters across holders", () => {
       expect(await kubectl(["get", "nodes", "--no-headers"])).toMatch(/^keep-control-plane +Ready +control-plane/);
     } finally {
       await next.close();
+    }
+  });
+
+  it("hk sandbox serve lists the clusters it serves again", async () => {
+    const server = /127\.0\.0\.1:\d+/.exec(await kubectl(["config", "view", "-o", "jsonpath={.clusters[0].cluster.server}"]))?.[0];
+    const serve = startHk(["sandbox", "serve", "--dir", dir], { cwd: dir, env: { HOME: dir } });
+    try {
+      let out = "";
+      await new Promise<void>((ok, bad) => {
+        const timer = setTimeout(() => bad(new Error(`hk sandbox serve printed no world line within 60 s:\n${out}`)), 60_000);
+        serve.child.stdout?.on("data", (d: Buffer) => {
+          out += d.toString();
+          if (!out.includes("# world:")) return;
+          clearTimeout(timer);
+          ok();
+        });
+      });
+      expect(out).toContain(`\n# Kubernetes cluster keep (kind, v1.33.1): https://${server}\n`);
+      expect(await kubectl(["get", "configmap", "kept", "-o", "jsonpath={.data.answer}"])).toBe("42");
+    } finally {
+      serve.child.kill("SIGINT");
+      await serve.done;
     }
   });
 
