@@ -37,7 +37,8 @@ afterAll(async () => {
   await f.close();
 });
 
-describe("helm against the emulated cluster", () => {
+// Each test runs several kubectl or helm processes, each with its own timeout below this one.
+describe("helm against the emulated cluster", { timeout: 150_000 }, () => {
   it("installs a chart with --wait once its Deployment is rolled out and its Service has an IP", async () => {
     const out = await helm(["install", "demo", CHART, "--namespace", "default", "--wait", "--timeout", "90s"]);
     expect(out).toMatch(/^STATUS: deployed$/m);

@@ -39,7 +39,8 @@ afterAll(async () => {
   await f.close();
 });
 
-describe("Deployments", () => {
+// Each test runs several kubectl or helm processes, each with its own timeout below this one.
+describe("Deployments", { timeout: 150_000 }, () => {
   it("roll out after a create: ReplicaSet with the pod-template-hash, Ready pods on the node", async () => {
     await kubectlOk(f, ["apply", "-f", await f.file("web.yaml", DEPLOYMENT)]);
     const out = await kubectlOk(f, ["rollout", "status", "deployment/web", "--timeout=60s"]);

@@ -24,7 +24,8 @@ interface Got {
 }
 const json = async (args: string[]) => JSON.parse(await kubectlOk(f, [...args, "-o", "json"])) as Got;
 
-describe("workloads other than Deployments", () => {
+// Each test runs several kubectl or helm processes, each with its own timeout below this one.
+describe("workloads other than Deployments", { timeout: 150_000 }, () => {
   it("completes a Job: kubectl wait --for=condition=complete, Succeeded pods, COMPLETIONS 3/3", async () => {
     const job = `apiVersion: batch/v1
 kind: Job

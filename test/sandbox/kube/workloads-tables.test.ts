@@ -44,7 +44,8 @@ function section(out: string, header: RegExp): string[][] {
   return tableRows(block);
 }
 
-describe("kubectl get tables", () => {
+// Each test runs several kubectl or helm processes, each with its own timeout below this one.
+describe("kubectl get tables", { timeout: 150_000 }, () => {
   it("prints pods, deployments, services and nodes with their columns", async () => {
     const out = await kubectlOk(f, ["get", "pods,deploy,svc,nodes"]);
     const pods = section(out, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
