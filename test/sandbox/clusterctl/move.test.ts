@@ -3,6 +3,9 @@
 // that changes nothing, and a move that carries the Cluster, what it owns (ownerReferences
 // rebuilt with the target's UIDs), its kubeconfig secret and the move-labelled credentials, and
 // leaves everything else behind.
+import { mkdtemp, readdir, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clusterConfigSchema } from "../../../src/config/schema.js";
 import { workloadClusterObjects } from "../../../src/resources/capi/manifests.js";
@@ -85,5 +88,26 @@ describe("clusterctl move", () => {
     expect((await target.kubectl(["get", "hetznercluster", "k8s", "-o", "jsonpath={.metadata.ownerReferences[0].uid}"])).stdout).toBe(targetUid);
     expect((await target.kubectl(["get", "cluster", "k8s", "-o", "jsonpath={.spec.paused}"])).stdout).toBe("");
     expect((await target.kubectl(["get", "secret", "hetzner", "-o", "jsonpath={.data.hcloud-token}"])).stdout).toBe(Buffer.from("t0ken").toString("base64"));
+  });
+
+  it("saves to a directory (0600 files, source unpaused and kept) and restores from it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "hk-move-"));
+    // A move carries no status: the target's controllers report it again, as this patch does.
+    const status = { status: { infrastructureReady: true, controlPlaneReady: true, conditions: [{ type: "ControlPlaneInitialized", status: "True", lastTransitionTime: "2026-01-01T00:00:00Z" }] } };
+    expect((await target.kubectl(["patch", "cluster", "k8s", "--subresource=status", "--type=merge", "-p", JSON.stringify(status)])).exitCode).toBe(0);
+    const saved = await clusterctl(["move", "--kubeconfig", target.kubeconfig, "--to-directory", dir]);
+    expect(saved.exitCode, saved.stderr).toBe(0);
+    const files = (await readdir(dir)).sort();
+    expect(files).toContain("Cluster_default_k8s.yaml");
+    expect(files).toContain("HetznerCluster_default_k8s.yaml");
+    expect(((await stat(join(dir, "Cluster_default_k8s.yaml"))).mode & 0o777).toString(8)).toBe("600");
+    expect(await names(target, "clusters")).toEqual(["k8s"]);
+    expect((await target.kubectl(["get", "cluster", "k8s", "-o", "jsonpath={.spec.paused}"])).stdout).toBe("");
+
+    const restored = await clusterctl(["move", "--from-directory", dir, "--to-kubeconfig", source.kubeconfig]);
+    expect(restored.stderr).toBe("Moving from directory...\nRestoring files from " + dir + "\nRestoring objects into the target cluster\n");
+    expect(await names(source, "clusters")).toEqual(["k8s"]);
+    const sourceUid = (await source.kubectl(["get", "cluster", "k8s", "-o", "jsonpath={.metadata.uid}"])).stdout;
+    expect((await source.kubectl(["get", "hetznercluster", "k8s", "-o", "jsonpath={.metadata.ownerReferences[0].uid}"])).stdout).toBe(sourceUid);
   });
 });
