@@ -4,6 +4,7 @@ import { render, Static, useApp } from "ink";
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { footerLine, runningLine, type ApplyStore } from "./apply-store.js";
 import { StyledLine } from "./LinesView.js";
+import { parkAtFrameTop } from "./park-cursor.js";
 
 const TICK_MS = 100;
 
@@ -47,6 +48,8 @@ export function mountApplyView(store: ApplyStore, io: { stdout: NodeJS.WriteStre
   // A terminal that reports no width (a pty nobody sized, `docker run -t`) would make ink wrap
   // at every character; take it as 100 columns wide, as the plan view does.
   if (!io.stdout.columns) io.stdout.columns = 100;
+  const restore = parkAtFrameTop(io.stdout);
   const instance = render(<ApplyView store={store} color={io.color} />, { stdout: io.stdout, stderr: io.stderr, exitOnCtrlC: false, patchConsole: false });
-  return { exited: instance.waitUntilExit().then(() => undefined), unmount: () => instance.unmount() };
+  const exited = instance.waitUntilExit().then(() => undefined).finally(restore);
+  return { exited, unmount: () => instance.unmount() };
 }

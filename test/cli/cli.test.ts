@@ -61,17 +61,18 @@ async function hkOnTerminal(args: string[], opts: { cwd: string; env: Record<str
 
 describe("hk CLI", () => {
   it("draws a live view on a terminal, and plain coloured lines under CI, where ink would hold it back to the end", async () => {
-    const eraseLine = "\u001b[2K";
+    // The live view redraws its frame from the frame's first row: "erase below" (see park-cursor.ts).
+    const eraseBelow = "\u001b[J";
     const green = "\u001b[32m";
     const live = setup("40");
     const drawn = await hkOnTerminal(["apply", ...live.args, "--auto-approve"], { cwd: live.dir, env: { ...live.env, CI: "false" } });
     expect(drawn).toContain("Apply complete!");
-    expect(drawn).toContain(eraseLine);
+    expect(drawn).toContain(eraseBelow);
     const ci = setup("40");
     const logged = await hkOnTerminal(["apply", ...ci.args, "--auto-approve"], { cwd: ci.dir, env: { ...ci.env, CI: "true" } });
     expect(logged).toContain("Apply complete!");
     expect(logged).toContain(green);
-    expect(logged).not.toContain(eraseLine);
+    expect(logged).not.toContain(eraseBelow);
     expect(logged.split("Apply complete!")).toHaveLength(2);
   });
 
