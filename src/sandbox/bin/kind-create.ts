@@ -112,11 +112,11 @@ export async function createCluster(ctx: KindContext): Promise<void> {
   });
   await step(`Preparing nodes ${"📦 ".repeat(nodes.length)}`, async () => {
     try {
-      await viaWorld("failed to create cluster", () => world.create({ name, kind: "kind", serverVersion: version ?? "", image, nodes }));
+      await world.create({ name, kind: "kind", serverVersion: version ?? "", image, nodes });
     } catch (err) {
-      if (err instanceof KindError && err.message.includes("already exists")) throw fail(`node(s) already exist for a cluster with the name "${name}"`);
-      if (err instanceof ControlError) throw fail(err.message);
-      throw err;
+      // Another kind made it between the existence check and now.
+      if (err instanceof ControlError && err.code === "exists") throw fail(`node(s) already exist for a cluster with the name "${name}"`);
+      throw fail((err as Error).message);
     }
   });
   await step("Writing configuration 📜");
