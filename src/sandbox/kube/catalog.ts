@@ -15,6 +15,8 @@ interface Entry {
   status?: true;
   scale?: true;
   generation?: true;
+  /** Virtual kinds that are only ever created (reviews): answered, never stored. */
+  createOnly?: true;
 }
 
 const ENTRIES: Entry[] = [
@@ -55,6 +57,7 @@ const ENTRIES: Entry[] = [
   { gv: "events.k8s.io/v1", kind: "Event", plural: "events", short: ["ev"] },
   { gv: "discovery.k8s.io/v1", kind: "EndpointSlice", plural: "endpointslices" },
   { gv: "scheduling.k8s.io/v1", kind: "PriorityClass", plural: "priorityclasses", cluster: true, short: ["pc"] },
+  { gv: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", plural: "selfsubjectaccessreviews", cluster: true, createOnly: true },
   { gv: "autoscaling/v2", kind: "HorizontalPodAutoscaler", plural: "horizontalpodautoscalers", short: ["hpa"], all: true, status: true, generation: true },
 ];
 
@@ -77,7 +80,7 @@ export function builtinKinds(): KindInfo[] {
       namespaced: e.cluster !== true,
       shortNames: e.short ?? [],
       categories: e.all ? ["all"] : [],
-      verbs: e.kind === "Namespace" ? NS_VERBS : ALL_VERBS,
+      verbs: e.createOnly ? ["create"] : e.kind === "Namespace" ? NS_VERBS : ALL_VERBS,
       subresources: { status: e.status === true, ...(e.scale ? { scale: REPLICAS_SCALE } : {}) },
       builtin: true,
       hasGeneration: e.generation === true,

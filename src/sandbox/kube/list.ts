@@ -69,7 +69,15 @@ const BOOKMARK_MS = 15_000;
 const DEFAULT_WATCH_SECONDS = 1800;
 
 /** Serves `?watch=true` until timeoutSeconds, the client leaves, or the server closes. */
-export function serveWatch(cluster: Cluster, kind: KindInfo, namespace: string | undefined, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
+export function serveWatch(
+  cluster: Cluster,
+  kind: KindInfo,
+  namespace: string | undefined,
+  query: URLSearchParams,
+  req: IncomingMessage,
+  res: ServerResponse,
+  render: (o: KubeObject) => unknown = (o) => o,
+): void {
   const gv = groupVersion(kind);
   const match = requestMatcher(query);
   const inScope = (o: KubeObject) => (!kind.namespaced || namespace === undefined || o.metadata.namespace === namespace) && (!match || match(o));
@@ -90,10 +98,10 @@ export function serveWatch(cluster: Cluster, kind: KindInfo, namespace: string |
     res.end();
     return;
   }
-  for (const o of initial) send("ADDED", asVersion(o, gv));
-  for (const e of replay) if (inScope(e.object)) send(e.type, asVersion(e.object, gv));
+  for (const o of initial) send("ADDED", render(asVersion(o, gv)));
+  for (const e of replay) if (inScope(e.object)) send(e.type, render(asVersion(e.object, gv)));
   const unsubscribe = cluster.store.subscribe(storageKey(kind), (e) => {
-    if (inScope(e.object)) send(e.type, asVersion(e.object, gv));
+    if (inScope(e.object)) send(e.type, render(asVersion(e.object, gv)));
   });
   const bookmark = () => send("BOOKMARK", { kind: kind.kind, apiVersion: gv, metadata: { resourceVersion: String(cluster.store.rv) } });
   const bookmarks = query.get("allowWatchBookmarks") === "true" ? setInterval(bookmark, BOOKMARK_MS) : undefined;

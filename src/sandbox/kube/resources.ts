@@ -5,7 +5,7 @@ import { deleteObject, type DeleteOptions } from "./deletion.js";
 import { listObjects, serveWatch } from "./list.js";
 import { asVersion } from "./objects.js";
 import { groupVersion } from "./registry.js";
-import { bodyOf, json, patchType, wantsTable, warningHeaders, writeOptions, type Reply, type RequestContext } from "./request.js";
+import { bodyOf, contentType, json, patchType, wantsTable, warningHeaders, writeOptions, type Reply, type RequestContext } from "./request.js";
 import { serveScale } from "./scale.js";
 import { errors } from "./status.js";
 import { toTable, type IncludeObject } from "./table.js";
@@ -35,8 +35,17 @@ export function serveResource(cluster: Cluster, t: ResourceTarget, ctx: RequestC
   if (name === undefined) {
     switch (ctx.method) {
       case "GET": {
+        if (kind.verbs.length === 1) throw errors.methodNotAllowed();
         if (q.get("watch") === "true" || q.get("watch") === "1") {
-          serveWatch(cluster, kind, namespace, q, ctx.req, ctx.res);
+          // kubectl get -w asks for Table events: each object a one-row Table, columns on the first only.
+          let first = true;
+          const asTable = (o: KubeObject) => {
+            const t = toTable(kind, [o], include(ctx), { resourceVersion: o.metadata.resourceVersion });
+            if (!first) delete t.columnDefinitions;
+            first = false;
+            return t;
+          };
+          serveWatch(cluster, kind, namespace, q, ctx.req, ctx.res, wantsTable(ctx) ? asTable : undefined);
           return "streamed";
         }
         const page = listObjects(cluster, kind, namespace, q);
@@ -44,6 +53,7 @@ export function serveResource(cluster: Cluster, t: ResourceTarget, ctx: RequestC
         return json(200, { kind: kind.listKind, apiVersion: groupVersion(kind), metadata: page.metadata, items: page.items });
       }
       case "POST":
+        if (kind.verbs.length === 1) return review(kind, contentType(ctx) === "application/json" ? bodyOf(ctx) : {});
         if (kind.namespaced && namespace === undefined) throw errors.methodNotAllowed();
         return written(createObject(cluster, kind, namespace, bodyOf(ctx), writeOptions(ctx)), 201);
       case "DELETE":
@@ -87,6 +97,12 @@ export function serveResource(cluster: Cluster, t: ResourceTarget, ctx: RequestC
     default:
       throw errors.methodNotAllowed();
   }
+}
+
+/** An access review (the body's question is not needed, so a protobuf one is not decoded): every authenticated client is cluster-admin. */
+function review(kind: KindInfo, body: unknown): Reply {
+  const obj = body as KubeObject;
+  return json(201, { ...obj, apiVersion: groupVersion(kind), kind: kind.kind, metadata: { ...(obj.metadata ?? {}), creationTimestamp: null }, status: { allowed: true, reason: "every client of the sandbox is cluster-admin" } });
 }
 
 function deleteOptions(ctx: RequestContext): DeleteOptions {

@@ -42,10 +42,24 @@ export function createObject(cluster: Cluster, kind: KindInfo, namespace: string
     while (cluster.live(kind, namespace, obj.metadata.name));
   }
   const name = obj.metadata.name;
+  checkName(kind, name);
   if (cluster.live(kind, obj.metadata.namespace, name)) throw errors.alreadyExists(kind, name);
   const now = nowRfc3339();
   const recorded = recordUpdate(undefined, obj, opts.manager, groupVersion(kind), now, scope(kind, opts));
   return cluster.commit(kind, undefined, recorded, opts, now);
+}
+
+const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Names are RFC 1123 subdomains (namespaces: labels), as the apiserver checks them. */
+function checkName(kind: KindInfo, name: string): void {
+  const label = kind.builtin && kind.group === "" && kind.kind === "Namespace";
+  const message = label
+    ? `Invalid value: "${name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`
+    : `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`;
+  const ok = label ? LABEL.test(name) && name.length <= 63 : SUBDOMAIN.test(name) && name.length <= 253;
+  if (!ok) throw errors.invalid(kind, name, [{ reason: "FieldValueInvalid", message, field: "metadata.name" }]);
 }
 
 export function updateObject(cluster: Cluster, kind: KindInfo, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions): WriteResult {
@@ -70,6 +84,7 @@ export function applyToObject(cluster: Cluster, kind: KindInfo, namespace: strin
   if (patch.metadata.name && patch.metadata.name !== name) throw errors.badRequest(`the name of the object (${patch.metadata.name}) does not match the name on the URL (${name})`);
   const live = cluster.live(kind, namespace, name);
   if (!live && opts.subresource) throw errors.notFound(kind, name);
+  if (!live) checkName(kind, name);
   patch.metadata = { ...patch.metadata, name, ...(kind.namespaced ? { namespace: namespace ?? "default" } : {}) };
   const now = nowRfc3339();
   const outcome = applyObject({ live, patch, manager: opts.manager, force: opts.force, apiVersion: groupVersion(kind), now, ...scope(kind, opts) });

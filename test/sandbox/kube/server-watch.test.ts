@@ -52,6 +52,16 @@ describe("watch", () => {
     await w.ended;
   });
 
+  it("sends one-row Tables when asked as=Table (kubectl get -w), columns on the first event only", async () => {
+    const accept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
+    const w = await openWatch(f.server.url, f.pki, `${CM}?watch=true&labelSelector=set%3Dabc`, accept);
+    const first = await w.next("ADDED a as Table");
+    expect([first.object.kind, Array.isArray(first.object.columnDefinitions), (first.object.rows as { cells: unknown[] }[])[0]?.cells[0]]).toEqual(["Table", true, "a"]);
+    const second = await w.next("ADDED c as Table");
+    expect([second.object.kind, second.object.columnDefinitions]).toEqual(["Table", undefined]);
+    w.close();
+  });
+
   it("answers a resourceVersion older than its history with an ERROR event: 410 Expired", async () => {
     await f.server.close();
     const { startKubeApiServer } = await import("../../../src/sandbox/kube/index.js");

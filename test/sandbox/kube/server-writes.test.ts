@@ -139,3 +139,15 @@ describe("object bookkeeping", () => {
     expect(plain.json).toMatchObject({ kind: "Status", status: "Success", details: { name: "e1", group: "example.com", kind: "widgets" } });
   });
 });
+
+describe("names and reviews", () => {
+  it("refuses names that are not RFC 1123, and allows every access review", async () => {
+    const bad = await call(W, { method: "POST", body: widget("Bad_Name") });
+    expect([bad.status, bad.json.reason]).toEqual([422, "Invalid"]);
+    expect(bad.json.message).toMatch(/^Widget\.example\.com "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/);
+    const ns = await call("/api/v1/namespaces", { method: "POST", body: { apiVersion: "v1", kind: "Namespace", metadata: { name: "a.b" } } });
+    expect(ns.json.message).toMatch(/^Namespace "a\.b" is invalid: metadata\.name: Invalid value: "a\.b": a lowercase RFC 1123 label/);
+    const r = await f.kubectl(["auth", "can-i", "create", "pods"]);
+    expect([r.exitCode, r.stdout.trim()]).toEqual([0, "yes"]);
+  });
+});

@@ -72,9 +72,9 @@ export interface WatchStream {
   close(): void;
 }
 
-export function openWatch(base: string, pki: ClusterPki, path: string): Promise<WatchStream> {
+export function openWatch(base: string, pki: ClusterPki, path: string, accept?: string): Promise<WatchStream> {
   return new Promise((resolve, reject) => {
-    const req = request(options(`${base}${path}`, pki, {}), (res: IncomingMessage) => {
+    const req = request(options(`${base}${path}`, pki, accept ? { accept } : {}), (res: IncomingMessage) => {
       const lines: WatchLine[] = [];
       const waiters: ((l: WatchLine) => void)[] = [];
       let buf = "";
