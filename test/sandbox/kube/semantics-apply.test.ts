@@ -206,4 +206,10 @@ describe("applyObject with a custom kind's schema", () => {
     const second = apply(first, obj({ endpoints: [{ name: "b", port: 2 }] }), "ci", { schema });
     expect((second.spec as { endpoints: unknown[] }).endpoints).toEqual([{ name: "a", port: 1 }, { name: "b", port: 2 }]);
   });
+
+  it("owns no field the schema does not know (the server prunes it), but leaves the object to the server's pruning", () => {
+    const out = apply(undefined, obj({ endpoints: [], bogus: 1 }), "hk", { schema });
+    expect(entry(out, "hk")?.fieldsV1).toEqual({ "f:spec": { "f:endpoints": {} } });
+    expect(out.spec).toEqual({ endpoints: [], bogus: 1 });
+  });
 });

@@ -5,8 +5,9 @@
 // shared; fields a manager stops applying are removed unless someone else owns them.
 import type { JSONSchemaProps, KubeObject } from "../types.js";
 import { cloneJson, jsonEqual } from "./field-path.js";
-import { describePath, fieldSetOf, isUnder, mergeApplied, pathKey, removeAt, valueAt, type FieldPath, type ListContext } from "./fieldset.js";
+import { describePath, fieldSetOf, isUnder, mergeApplied, pathKey, removeAt, valueAt, type FieldPath, type FieldSet, type ListContext } from "./fieldset.js";
 import { isEntryOf, readOwnership, subtract, writeOwnership, type Ownership } from "./managed-fields.js";
+import { pruneValue } from "./schema-prune.js";
 
 export interface FieldConflict {
   manager: string;
@@ -61,7 +62,7 @@ export function applyObject(input: ApplyInput): ApplyOutcome {
   const { live, manager } = input;
   const ctx = listContext(input.patch.kind, input.schema);
   const config = scopedConfig(input);
-  const applied = fieldSetOf(config, ctx);
+  const applied = ownedSet(config, ctx);
   const owners = readOwnership(live);
   const mine = owners.find((o) => isEntryOf(o.entry, manager, "Apply", input.subresource));
   const base: KubeObject = live ? cloneJson(live) : { apiVersion: config.apiVersion, kind: config.kind, metadata: {} };
@@ -124,8 +125,8 @@ export function recordUpdate(before: KubeObject | undefined, after: KubeObject, 
   delete stored.metadata.managedFields;
 
   const owners = explicitOwnership(before, after) ?? readOwnership(before);
-  const beforeSet = before ? fieldSetOf(withoutManaged(before), ctx) : new Map<string, FieldPath>();
-  const afterSet = fieldSetOf(stored, ctx);
+  const beforeSet = before ? ownedSet(withoutManaged(before), ctx) : new Map<string, FieldPath>();
+  const afterSet = ownedSet(stored, ctx);
   const changed: FieldPath[] = [];
   for (const [key, path] of afterSet) {
     if (!beforeSet.has(key) || (!isItem(path) && !jsonEqual(valueAt(before, path), valueAt(stored, path)))) changed.push(path);
@@ -142,6 +143,21 @@ export function recordUpdate(before: KubeObject | undefined, after: KubeObject, 
     else owners.push({ entry, set });
   }
   return withOwnership(stored, owners);
+}
+
+/**
+ * The fields a write owns. With a schema, fields it does not know are left out: the server prunes
+ * them from the stored object (after these functions run, so the object itself is not pruned here).
+ */
+function ownedSet(obj: KubeObject, ctx: ListContext): FieldSet {
+  if (ctx.schema === undefined) return fieldSetOf(obj, ctx);
+  const copy = cloneJson(obj);
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(copy)) if (!["apiVersion", "kind", "metadata"].includes(key)) body[key] = value;
+  const props = { ...ctx.schema.properties };
+  for (const key of ["apiVersion", "kind", "metadata"]) delete props[key];
+  pruneValue(body, { ...ctx.schema, properties: props }, "", []);
+  return fieldSetOf({ apiVersion: copy.apiVersion, kind: copy.kind, metadata: copy.metadata, ...body }, ctx);
 }
 
 /**
