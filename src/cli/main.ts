@@ -107,6 +107,9 @@ common(program.command("unlock").description("remove a state lock left by an hk 
 common(program.command("validate").description("check the config and print the planned resources, without touching anything"), { lock: false }).action(
   run(() => import("./commands/validate.js")),
 );
+common(program.command("doctor").description("check the version matrix, what the firewall leaves open, and kind, clusterctl and Docker on PATH"), { lock: false }).action(
+  run(() => import("./commands/doctor.js")),
+);
 
 const sandbox = program.command("sandbox").description("the offline sandbox world");
 sandbox

@@ -99,7 +99,14 @@ async function runMove(args: string[], io: Io): Promise<void> {
   );
 }
 
-function version(io: Io): Promise<void> {
+function version(args: string[], io: Io): Promise<void> {
+  const { values } = parse(args, { output: { type: "string", short: "o" } });
+  const output = str(values.output) ?? "";
+  if (output === "short") {
+    io.stdout(`${CLUSTERCTL_VERSION}\n`);
+    return Promise.resolve();
+  }
+  if (output !== "") throw new ClusterctlError(`error: --output must be 'short' or empty (the sandbox's clusterctl prints no ${output})`);
   io.stdout(`clusterctl version: &version.Info{Major:"1", Minor:"10", GitVersion:"${CLUSTERCTL_VERSION}", GitCommit:"sandbox", GitTreeState:"clean", BuildDate:"2025-01-01T00:00:00Z", GoVersion:"go1.23.12", Compiler:"gc", Platform:"linux/amd64"}\n`);
   return Promise.resolve();
 }
@@ -108,7 +115,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<void>> = {
   init: runInit,
   "get kubeconfig": runGetKubeconfig,
   move: runMove,
-  version: (_args, io) => version(io),
+  version,
 };
 
 /** Runs one clusterctl command line; returns the exit code. */
