@@ -57,7 +57,9 @@ export function jobController(api: ClusterApi): Controller {
       if (spec.suspend === true) {
         for (const pod of all().filter(isActive)) deletePod(api, pod);
         conditions = setCondition(conditions, { type: "Suspended", status: "True", reason: "JobSuspended", message: "Job suspended", lastProbeTime: time }, time);
-        writeStatus(api, job, { ...old, active: undefined, ready: 0, terminating: 0, conditions, uncountedTerminatedPods: {} });
+        const { active: _active, ...rest } = old;
+        void _active;
+        writeStatus(api, job, { ...rest, ready: 0, terminating: 0, conditions, uncountedTerminatedPods: {} });
         return;
       }
       if (conditions.some((c) => c.type === "Suspended" && c.status === "True")) {
