@@ -156,6 +156,14 @@ describe("recordUpdate", () => {
     expect(recordUpdate(undefined, { ...cluster({}), status: { a: 1 } }, "m", GV, T0, { hasStatusSubresource: true })).not.toHaveProperty("status");
   });
 
+  it("managedFields a client set with malformed paths lose those paths instead of failing the write", () => {
+    const live = recordUpdate(undefined, cluster(ref), "kubectl-create", GV, T0, { hasStatusSubresource: true });
+    const bad = [{ manager: "x", operation: "Update" as const, apiVersion: GV, time: T0, fieldsType: "FieldsV1" as const, fieldsV1: { "f:spec": { "k:{broken": {}, "i:0": {}, "f:paused": {} } } }];
+    const out = recordUpdate(live, { ...live, metadata: { ...live.metadata, managedFields: bad } }, "kubectl", GV, T1, { hasStatusSubresource: true });
+    expect(out.metadata.managedFields).toEqual([{ ...bad[0], fieldsV1: { "f:spec": { "f:paused": {} } } }]);
+    expect(apply(out, cluster({ paused: false }), "hk").spec).toEqual(ref);
+  });
+
   it("an empty managedFields list in the body changes nothing", () => {
     const live = apply(undefined, cluster(ref), "hk");
     const out = recordUpdate(live, { ...live, metadata: { ...live.metadata, managedFields: [] } }, "kubectl", GV, T1, { hasStatusSubresource: true });

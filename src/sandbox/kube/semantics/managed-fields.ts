@@ -18,11 +18,24 @@ export function fromFieldsV1(tree: unknown, prefix: FieldPath = [], out: FieldSe
       if (prefix.length > 0) out.set(pathKey(prefix), prefix);
       continue;
     }
+    if (!wellFormed(key)) continue;
     const path = [...prefix, key];
     if (isObject(child) && Object.keys(child).length > 0) fromFieldsV1(child, path, out);
     else out.set(pathKey(path), path);
   }
   return out;
+}
+
+/** A path element this code can follow: f:name, k:{json object}, v:json. Others (a client's garbage) are dropped. */
+function wellFormed(key: string): boolean {
+  if (key.startsWith("f:")) return true;
+  if (!key.startsWith("k:") && !key.startsWith("v:")) return false;
+  try {
+    const parsed = JSON.parse(key.slice(2)) as unknown;
+    return key.startsWith("v:") || isObject(parsed);
+  } catch {
+    return false;
+  }
 }
 
 /** The fieldsV1 tree of a set. */
