@@ -19,10 +19,11 @@ export interface Output {
 export async function createOutput(opts: GlobalOptions): Promise<Output> {
   const bus = new EventBus();
   const color = useColor(opts);
-  // --no-color (or NO_COLOR) means plain text: no colours and no live view's cursor movements either.
-  // Under CI (a CI or CONTINUOUS_INTEGRATION variable) ink holds its live frames back until the
-  // end, so a job log would show nothing for minutes; plain lines print each step as it finishes.
-  const tty = process.stdout.isTTY === true && !opts.json && color && !isInCi;
+  // --no-color (or NO_COLOR) drops the colours only: a terminal keeps its live view, as with most
+  // CLIs; a dumb one (TERM=dumb) gets plain lines. Under CI (a CI or CONTINUOUS_INTEGRATION
+  // variable) ink holds its live frames back until the end, so a job log would show nothing for
+  // minutes; plain lines print each step as it finishes.
+  const tty = process.stdout.isTTY === true && !opts.json && !isInCi && process.env["TERM"] !== "dumb";
   if (opts.json) {
     const { jsonListener } = await import("../ui/json-lines.js");
     bus.on(jsonListener(process.stdout));

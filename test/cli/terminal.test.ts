@@ -1,7 +1,10 @@
 // The live view in a real terminal emulator (tmux): a resize that rewraps the screen, and Ctrl-C
 // from the keyboard. Read as text at a fixed width; colours do not matter here.
+import { execFile } from "node:child_process";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
+import { HK_BIN } from "../support/cli.js";
 import { tempDir } from "../support/engine-harness.js";
 import { hkInTmux, type TmuxHk } from "../support/tmux.js";
 
@@ -57,5 +60,17 @@ describe("the live view in a terminal", () => {
     expect(rows).toContain("EXIT=130");
     expect(rows.some((r) => r.startsWith("Stopping now: the state holds every finished step"))).toBe(true);
     expect(rows.filter((r) => LIVE.test(r) || /steps done, \d+ running/.test(r))).toEqual([]);
+  });
+
+  it("NO_COLOR keeps the live view and drops only the colours", async () => {
+    const dir = tempDir("hk-nocolor-");
+    const env: NodeJS.ProcessEnv = { ...process.env, HK_FAKE_WORLD: join(dir, "world.json"), HK_FAKE_DELAY: "40", TERM: "xterm-256color", NO_COLOR: "1" };
+    delete env.FORCE_COLOR;
+    delete env.CI;
+    const hk = [process.execPath, HK_BIN, "apply", "-c", join(stacks, "chain.config.ts"), "--state", join(dir, "hk.state.json"), "--auto-approve"];
+    const { stdout } = await promisify(execFile)("script", ["-qec", `stty cols 100 rows 40; ${hk.map((a) => `'${a}'`).join(" ")}`, "/dev/null"], { cwd: dir, env });
+    expect(stdout).toContain("Apply complete!");
+    expect(stdout).toContain("\u001b[J"); // the live view redrawing its frame
+    expect(stdout).not.toMatch(new RegExp(`${"\u001b"}\\[(3\\d|1|2)m`)); // no colour, bold or dim
   });
 });
