@@ -112,6 +112,27 @@ spec:
     expect(await kubectlOk(f, ["get", "endpoints", "db"])).toMatch(/^db\s+10\.244\.0\.\d+:5432,10\.244\.0\.\d+:5432\s+\d+s$/m);
   });
 
+  it("leaves a Pod no node fits Pending, and a gated one SchedulingGated, as the scheduler does", async () => {
+    const pods = `apiVersion: v1
+kind: Pod
+metadata: {name: picky}
+spec: {nodeSelector: {disk: ssd}, containers: [{name: c, image: nginx}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: gated}
+spec: {schedulingGates: [{name: example.com/wait}], containers: [{name: c, image: nginx}]}
+`;
+    await kubectlOk(f, ["apply", "-f", await f.file("pending.yaml", pods)]);
+    const [picky] = await waitFor(f.server.api, "v1", "Pod", "picky and gated to get a PodScheduled condition", (ps) =>
+      ["picky", "gated"].every((n) => JSON.stringify(ps.find((p) => p.metadata.name === n)?.status ?? {}).includes('"PodScheduled"')),
+    ).then((ps) => ps.filter((p) => p.metadata.name === "picky"));
+    expect(picky?.status).toMatchObject({ phase: "Pending", conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message: expect.stringMatching(/^0\/\d nodes are available: \d node\(s\) didn't match/) }] });
+    const table = await kubectlOk(f, ["get", "pods", "picky", "gated"]);
+    expect(table).toMatch(/^picky\s+0\/1\s+Pending\s+0\s+\d+s$/m);
+    expect(table).toMatch(/^gated\s+0\/1\s+SchedulingGated\s+0\s+\d+s$/m);
+  });
+
   it("gives a new namespace its default ServiceAccount and kube-root-ca.crt", async () => {
     // `kubectl create namespace` would send protobuf, which the emulator does not read.
     await kubectlOk(f, ["apply", "-f", await f.file("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: fresh}\n")]);

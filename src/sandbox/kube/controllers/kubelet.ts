@@ -1,7 +1,8 @@
 // kube-scheduler and the kubelets, for Pods with no containers to run: an unbound Pod is bound to
 // a fitting Ready node, then reported Running and Ready at once (restartPolicy Always), or
 // Succeeded with every container exited 0 (Never, OnFailure: Job pods), with an IP from the
-// node's podCIDR. A Pod nothing fits stays Pending with PodScheduled False, as the scheduler says.
+// node's podCIDR. A Pod nothing fits, or with scheduling gates, stays Pending with PodScheduled
+// False, as the scheduler says.
 import { createHash } from "node:crypto";
 import type { ClusterApi, KubeObject } from "../types.js";
 import { asArray, asObj, now, type Obj, writeObject, writeStatus } from "./meta.js";
@@ -134,6 +135,11 @@ export function kubeletController(api: ClusterApi): Controller {
       const status = asObj(pod.status);
       if (status.phase !== undefined && status.phase !== "Pending") return;
       const spec = asObj(pod.spec);
+      if (asArray(spec.schedulingGates).length > 0) {
+        const gated = { ...condition("PodScheduled", "False", now(), "SchedulingGated"), message: "Scheduling is blocked due to non-empty scheduling gates" };
+        if (!asArray(status.conditions).some((c) => c.reason === "SchedulingGated")) writeStatus(api, pod, { phase: "Pending", conditions: [gated], qosClass: qosClass(spec) }, "kube-scheduler");
+        return;
+      }
       let node: KubeObject | undefined;
       if (typeof spec.nodeName === "string" && spec.nodeName !== "") {
         node = api.get("v1", "Node", undefined, spec.nodeName);
