@@ -48,6 +48,12 @@ const validationCases: { name: string; spec: JSONSchemaProps; value: unknown; ca
     causes: [{ field: "spec.version", reason: "FieldValueInvalid", message: 'Invalid value: "1.32": spec.version in body should match \'^v\\d+\\.\\d+\\.\\d+$\'' }],
   },
   {
+    name: "pattern with Go's (?i) flag, and a pattern that does not compile",
+    spec: { type: "object", properties: { a: { type: "string", pattern: "(?i)^abc$" }, b: { type: "string", pattern: "+" } } },
+    value: { a: "ABC", b: "x" },
+    causes: [{ field: "spec.b", reason: "FieldValueInvalid", message: expect.stringMatching(/^Invalid value: "x": spec\.b in body should match '\+, but pattern is invalid: error parsing regexp: /) as unknown as string }],
+  },
+  {
     name: "minimum and maximum",
     spec: { type: "object", properties: { port: { type: "integer", minimum: 1, maximum: 65535 }, weight: { type: "integer", minimum: 0 } } },
     value: { port: 70000, weight: -1 },

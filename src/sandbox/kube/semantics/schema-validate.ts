@@ -104,12 +104,31 @@ function checkString(value: string, schema: JSONSchemaProps, path: string, out: 
   if (schema.minLength !== undefined && length < schema.minLength) {
     out.invalid(path, value, `${path} in body should be at least ${schema.minLength} chars long`);
   }
-  if (schema.pattern !== undefined && !new RegExp(schema.pattern, "u").test(value)) {
-    out.invalid(path, value, `${path} in body should match '${schema.pattern}'`);
+  if (schema.pattern !== undefined) {
+    const re = compiled(schema.pattern);
+    if (typeof re === "string") out.invalid(path, value, `${path} in body should match '${schema.pattern}, but pattern is invalid: ${re}'`);
+    else if (!re.test(value)) out.invalid(path, value, `${path} in body should match '${schema.pattern}'`);
   }
   if (schema.format !== undefined && !matchesFormat(schema.format, value)) {
     out.invalid(path, value, `${path} in body must be of type ${schema.format}: ${JSON.stringify(value)}`);
   }
+}
+
+const patterns = new Map<string, RegExp | string>();
+
+/** A schema pattern as a RegExp (Go's leading (?i) and (?s) flags translated), or why it does not compile. */
+function compiled(pattern: string): RegExp | string {
+  let re = patterns.get(pattern);
+  if (re === undefined) {
+    const flags = /^\(\?([is]+)\)/.exec(pattern);
+    try {
+      re = new RegExp(flags ? pattern.slice(flags[0].length) : pattern, `u${flags?.[1] ?? ""}`);
+    } catch (err) {
+      re = `error parsing regexp: ${(err as Error).message}`;
+    }
+    patterns.set(pattern, re);
+  }
+  return re;
 }
 
 function checkNumber(value: number, schema: JSONSchemaProps, path: string, out: Collector): void {
