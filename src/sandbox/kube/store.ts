@@ -181,8 +181,8 @@ export class ObjectStore {
 
   /** The last write: later changes (a straggling controller) stay in memory, the file is the closed server's. */
   async close(): Promise<void> {
-    await this.flush();
     this.closed = true;
+    await this.flush();
   }
 
   /** Writes the objects out if anything changed since the last write; resolves once on disk. */

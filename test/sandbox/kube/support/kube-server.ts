@@ -9,6 +9,7 @@ import { freshClientEnv, KUBECTL, requireKubeTools } from "../../../support/kube
 
 export interface KubeFixture {
   dir: string;
+  /** Replaceable: a test that restarts the server on the same port puts the new one here. */
   server: KubeApiServer;
   pki: ClusterPki;
   /** Path of a kind-style kubeconfig for the server (context kind-test). */
@@ -36,7 +37,7 @@ export async function startKubeFixture(opts: Partial<KubeApiServerOptions> = {})
   const kubeconfig = join(dir, "kubeconfig");
   await writeFile(kubeconfig, kubeconfigYaml({ name: "kind-test", server: server.url, pki }), { mode: 0o600 });
   const env = await freshClientEnv({ KUBECONFIG: kubeconfig });
-  return {
+  const fixture: KubeFixture = {
     dir,
     server,
     pki,
@@ -52,9 +53,11 @@ export async function startKubeFixture(opts: Partial<KubeApiServerOptions> = {})
       return p;
     },
     async close() {
-      await server.close();
+      // The test may have replaced the server (a restart on the same port): close the current one.
+      await fixture.server.close();
       await rm(dir, { recursive: true, force: true });
       if (env.HOME) await rm(env.HOME, { recursive: true, force: true });
     },
   };
+  return fixture;
 }
