@@ -1,7 +1,8 @@
 // One attribute-level change as plan lines: `path: before → after` for single-line values, a
 // unified diff (git style, 3 lines of context) for multi-line strings such as YAML or scripts,
-// and a line diff of the rendered blocks for objects and arrays.
-import { diffLines, structuredPatch } from "diff";
+// a line diff of the rendered blocks for objects, and the changed elements of two lists.
+import { diffArrays, diffLines, structuredPatch } from "diff";
+import { canonicalJson } from "../engine/values.js";
 import type { Change } from "../engine/resource.js";
 import type { Style } from "./color.js";
 import { inlineValue, isInline, isMultiline, SENSITIVE, valueLines } from "./plan-values.js";
@@ -15,8 +16,9 @@ export function changeLines(c: Change, indent: string): Line[] {
   const mark = c.forcesReplacement ? [FORCES] : [];
   if (isInline(c.before) && isInline(c.after))
     return [line(`${indent}${label}: `, inlineValue(c.before), seg(" → ", "dim"), inlineValue(c.after), ...mark)];
-  const head = line(`${indent}${label}:`, ...mark);
   const inner = indent + "  ";
+  if (Array.isArray(c.before) && Array.isArray(c.after)) return [line(`${indent}${label}: [`, ...mark), ...listDiff(c.before, c.after, inner), line(`${indent}]`)];
+  const head = line(`${indent}${label}:`, ...mark);
   if (textual(c.before) && textual(c.after) && (isMultiline(c.before) || isMultiline(c.after)))
     return [head, ...unifiedDiff(c.before ?? "", c.after ?? "", inner)];
   return [head, ...blockDiff(c.before, c.after, inner)];
@@ -49,6 +51,36 @@ function blockDiff(before: unknown, after: unknown, indent: string): Line[] {
     for (const l of part.value.replace(/\n$/, "").split("\n")) out.push(line(indent, seg(`${mark} ${l}`, ...markStyle(mark))));
   }
   return out;
+}
+
+/**
+ * Two lists as Terraform shows them: the elements added (+) and removed (-), a changed element as
+ * both, and a line counting the unchanged ones instead of repeating them.
+ */
+export function listDiff(before: readonly unknown[], after: readonly unknown[], indent: string): Line[] {
+  const out: Line[] = [];
+  const unchanged = (n: number) => out.push(line(`${indent}  `, seg(`# (${n} unchanged element${n === 1 ? "" : "s"} hidden)`, "dim")));
+  const element = (v: unknown, mark: "+" | "-") => {
+    for (const l of withComma(valueLines("", v, ""))) out.push(line(indent, seg(`${mark} ${lineText(l)}`, ...markStyle(mark))));
+  };
+  let b = 0;
+  let a = 0;
+  for (const part of diffArrays(before.map(canonicalJson), after.map(canonicalJson))) {
+    const n = part.count ?? part.value.length;
+    if (part.removed) for (let i = 0; i < n; i++) element(before[b++], "-");
+    else if (part.added) for (let i = 0; i < n; i++) element(after[a++], "+");
+    else {
+      unchanged(n);
+      b += n;
+      a += n;
+    }
+  }
+  return out;
+}
+
+function withComma(lines: Line[]): Line[] {
+  const last = lines[lines.length - 1];
+  return last === undefined ? lines : [...lines.slice(0, -1), [...last, seg(",")]];
 }
 
 function markStyle(mark: string | undefined): Style[] {

@@ -198,6 +198,66 @@ describe("formatPlan", () => {
   });
 });
 
+describe("list changes", () => {
+  const rule = (port: string, description: string) => ({ description, destinationIps: [], direction: "in", port, protocol: "tcp", sourceIps: ["0.0.0.0/0"] });
+  const rules = [rule("6443", "Kubernetes API"), rule("50000", "Talos API"), rule("50001", "trustd")];
+  const added = [...rules, rule("22", "")];
+
+  it("shows a rule added outside hk as that rule alone, in the drift and in the plan, with the rest counted", () => {
+    const plan: Plan = {
+      ...quietPlan(),
+      drift: [{ address: "hcloud_firewall.cluster", kind: "changed", changes: [{ path: "rules", before: rules, after: added, forcesReplacement: false }] }],
+      entries: [{ address: "hcloud_firewall.cluster", type: "hcloud_firewall", action: "update", id: "7", before: { rules: added }, after: { rules }, changes: [{ path: "rules", before: added, after: rules, forcesReplacement: false }], dependencies: [] }],
+      summary: { add: 0, change: 1, destroy: 0 },
+    };
+    expect(formatPlan(plan, { color: false })).toMatchInlineSnapshot(`
+      "Objects changed outside hk:
+        ~ hcloud_firewall.cluster  # changed outside hk
+            rules: [
+                # (3 unchanged elements hidden)
+              + {
+              +   description:    ""
+              +   destinationIps: []
+              +   direction:      "in"
+              +   port:           "22"
+              +   protocol:       "tcp"
+              +   sourceIps: [
+              +     "0.0.0.0/0",
+              +   ]
+              + },
+            ]
+
+      hk will perform these actions:
+
+      Update in place (1):
+        ~ hcloud_firewall.cluster [id=7]
+            rules: [
+                # (3 unchanged elements hidden)
+              - {
+              -   description:    ""
+              -   destinationIps: []
+              -   direction:      "in"
+              -   port:           "22"
+              -   protocol:       "tcp"
+              -   sourceIps: [
+              -     "0.0.0.0/0",
+              -   ]
+              - },
+            ]
+
+      Plan: 0 to add, 1 to change, 0 to destroy."
+    `);
+  });
+
+  it("shows a changed element as removed and added, and unchanged runs between changes counted", () => {
+    const after = [rules[0], rule("50000", "Talos API (apid)"), rules[2], rule("22", "ssh")];
+    const text = formatPlan({ ...quietPlan(), drift: [{ address: "hcloud_firewall.cluster", kind: "changed", changes: [{ path: "rules", before: rules, after, forcesReplacement: false }] }] }, { color: false });
+    const lines = text.split("\n");
+    expect(lines.filter((l) => /^\s+[+-] \{|# \(/.test(l)).map((l) => l.trim())).toEqual(["# (1 unchanged element hidden)", "- {", "+ {", "# (1 unchanged element hidden)", "+ {"]);
+    expect(lines.filter((l) => l.includes("Kubernetes API") || l.includes("trustd"))).toEqual([]);
+  });
+});
+
 describe("renderPlan", () => {
   it("writes plain text to a pipe", async () => {
     const out = capture(false);
