@@ -17,6 +17,7 @@ const CHART = join(ROOT, "test", "fixtures", "kube", "charts", "quickstart");
 const SCRIPT = `set -eu
 eval "$(hk sandbox env)"
 echo "### which"; command -v kind
+echo "### hcloud"; hcloud location list -o noheader -o columns=name 2>&1
 echo "### create"; kind create cluster --name demo 2>&1
 echo "### nodes"; kubectl get nodes 2>&1
 echo "### helm"; helm install hello "$CHART" --wait --timeout 2m 2>&1
@@ -86,6 +87,8 @@ describe("the README's Kubernetes quick start", () => {
     expect(code, out).toBe(0);
     const s = steps(out);
     expect(s.which?.trim()).toBe(join(ROOT, "bin", "sandbox", "kind"));
+    // The user's own hcloud reaches the sandbox's Hetzner API through the exported endpoint and token.
+    expect(s.hcloud?.split("\n").filter(Boolean).sort()).toEqual(["ash", "fsn1", "hel1", "hil", "nbg1", "sin"]);
     expect(s.create).toContain('Creating cluster "demo" ...');
     expect(s.create).toContain('Set kubectl context to "kind-demo"');
     expect(s.nodes).toMatch(/^NAME +STATUS +ROLES +AGE +VERSION\ndemo-control-plane +Ready +control-plane +\S+ +v1\.33\.1\n/);
