@@ -1,5 +1,5 @@
 // The generated Cluster API objects are what the working cluster has, and the real CRDs (vendored
-// in shared/reference/crds, judged by the emulated apiserver's structural-schema check) accept
+// in vendor/crds, judged by the emulated apiserver's structural-schema check) accept
 // them whole: nothing pruned as unknown, nothing invalid.
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -11,7 +11,7 @@ import { workloadClusterObjects, type Manifest } from "../../../src/resources/ca
 import { checkObject } from "../../../src/sandbox/kube/semantics/schema.js";
 import type { JSONSchemaProps, KubeObject } from "../../../src/sandbox/kube/types.js";
 
-const CRDS = join(import.meta.dirname, "../../../../shared/reference/crds");
+const CRDS = join(import.meta.dirname, "../../../vendor/crds");
 
 interface Crd {
   spec: { group: string; names: { kind: string }; versions: { name: string; served: boolean; schema?: { openAPIV3Schema: JSONSchemaProps } }[] };

@@ -1,11 +1,11 @@
-// The vendored CRDs of ../shared/reference/crds, read once, for the semantics tests: each served
+// The vendored CRDs (vendor/crds, copies of shared/reference/crds), read once, for the semantics tests: each served
 // version's openAPIV3Schema by kind.
 import { readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
 import type { JSONSchemaProps } from "../../../src/sandbox/kube/types.js";
 
-export const CRD_DIR = resolve(import.meta.dirname, "../../../../shared/reference/crds");
+export const CRD_DIR = resolve(import.meta.dirname, "../../../vendor/crds");
 
 interface CrdVersion { name: string; served: boolean; schema?: { openAPIV3Schema: JSONSchemaProps } }
 export interface CrdDoc { spec: { group: string; names: { kind: string }; versions: CrdVersion[] } }
