@@ -43,6 +43,20 @@ describe("typed clients", () => {
     expect(f.server.api.list("apps/v1", "ReplicaSet", "default", "app=web")).toEqual([]);
   });
 
+  it("deletes in the foreground (dependents first, kubectl waits) and orphans on request", async () => {
+    await ok(["create", "deployment", "fg", "--image=nginx"]);
+    await ok(["rollout", "status", "deployment/fg", "--timeout=60s"]);
+    const fg = await f.kubectl(["delete", "deployment", "fg", "--cascade=foreground", "--timeout=60s"]);
+    expect(fg.exitCode, fg.stderr).toBe(0);
+    expect([f.server.api.get("apps/v1", "Deployment", "default", "fg"), f.server.api.list("apps/v1", "ReplicaSet", "default", "app=fg")]).toEqual([undefined, []]);
+
+    await ok(["create", "deployment", "orph", "--image=nginx"]);
+    await ok(["rollout", "status", "deployment/orph", "--timeout=60s"]);
+    expect(await ok(["delete", "deployment", "orph", "--cascade=orphan"])).toContain('deployment.apps "orph" deleted');
+    const kept = f.server.api.list("apps/v1", "ReplicaSet", "default", "app=orph");
+    expect(kept.map((rs) => rs.metadata.ownerReferences)).toEqual([undefined]);
+  });
+
   it("runs helm's install --wait, upgrade, history and uninstall of a local chart", async () => {
     const chart = join(f.dir, "chart");
     await mkdir(join(chart, "templates"), { recursive: true });
