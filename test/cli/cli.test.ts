@@ -3,12 +3,16 @@ import { execFile } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { tempDir } from "../support/engine-harness.js";
 import { HK_BIN, hk, startHk } from "../support/cli.js";
 import { changeCount } from "../support/fake-hold.js";
 import { FakeWorld } from "../support/fake-world.js";
 import { until } from "../support/until.js";
+
+// Every test here runs several hk processes, each taking seconds on a loaded machine: the suite's
+// 60 s per test is not enough there, and a timeout is not what these tests are about.
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 120_000 });
 
 const chain = join(import.meta.dirname, "..", "fixtures", "stacks", "chain.config.ts");
 

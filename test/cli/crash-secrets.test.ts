@@ -5,12 +5,16 @@
 import { existsSync, readFileSync, readdirSync, statSync, truncateSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { hk, startHk, type Run } from "../support/cli.js";
 import { tempDir } from "../support/engine-harness.js";
 import { changeCount } from "../support/fake-hold.js";
 import { until } from "../support/until.js";
 import type { FakeWorldData } from "../support/fake-world.js";
+
+// Every test here runs several hk processes, each taking seconds on a loaded machine: the suite's
+// 60 s per test is not enough there, and a timeout is not what these tests are about.
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 120_000 });
 
 const config = join(import.meta.dirname, "..", "fixtures", "stacks", "crash-secrets.config.ts");
 const KEY = "correct horse battery staple";
@@ -64,7 +68,7 @@ async function killWhen(c: Case, ready: () => boolean, opts: { afterMs?: number;
   let ended: Run | undefined;
   void run.done.then((r) => (ended = r));
   try {
-    await until("the kill point", ready, { timeoutMs: 45_000, everyMs: 2, failIf: () => (ended ? `hk ended (exit ${ended.code}) first: ${ended.stderr}` : undefined) });
+    await until("the kill point", ready, { timeoutMs: 120_000, everyMs: 2, failIf: () => (ended ? `hk ended (exit ${ended.code}) first: ${ended.stderr}` : undefined) });
     if (opts.afterMs) await sleep(opts.afterMs);
   } finally {
     run.child.kill("SIGKILL");

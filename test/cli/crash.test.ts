@@ -2,11 +2,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { tempDir } from "../support/engine-harness.js";
 import { hk, startHk } from "../support/cli.js";
 import type { FakeWorldData } from "../support/fake-world.js";
 import { until } from "../support/until.js";
+
+// Every test here runs several hk processes, each taking seconds on a loaded machine: the suite's
+// 60 s per test is not enough there, and a timeout is not what these tests are about.
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 120_000 });
 
 const config = join(import.meta.dirname, "..", "fixtures", "stacks", "chain.config.ts");
 
@@ -25,7 +29,7 @@ async function killAfterCreates(dir: string, env: Record<string, string>, create
   void run.done.then(() => (ended = true));
   try {
     await until(`${creates} create(s) in the fake world`, () => world(worldPath).log.filter((l) => l.startsWith("create")).length >= creates, {
-      timeoutMs: 45_000,
+      timeoutMs: 120_000,
       failIf: () => (ended ? "hk ended first" : undefined),
     });
     if (extraMs > 0) await sleep(extraMs);

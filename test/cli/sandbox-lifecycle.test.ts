@@ -4,10 +4,14 @@ import { execFile } from "node:child_process";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { tempDir } from "../support/engine-harness.js";
 import { hk, startHk } from "../support/cli.js";
 import { until } from "../support/until.js";
+
+// Every test here runs several hk processes, each taking seconds on a loaded machine: the suite's
+// 60 s per test is not enough there, and a timeout is not what these tests are about.
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 120_000 });
 
 const run = promisify(execFile);
 const example = join(import.meta.dirname, "..", "..", "cluster.config.ts");

@@ -97,6 +97,7 @@ describe("one writer per world", () => {
       const line = await new Promise<string>((resolve, reject) => {
         createInterface({ input: child.stdout }).once("line", resolve);
         child.once("exit", (code) => reject(new Error(`serve child exited with ${code}`)));
+        setTimeout(() => reject(new Error("the serve child printed no endpoint within 30 s")), 30_000).unref();
       });
       const joined = await openSandbox(dir);
       expect(joined).toMatchObject({ served: true, hcloudEndpoint: line });

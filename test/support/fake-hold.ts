@@ -15,7 +15,7 @@ export function changeCount(w: FakeWorldData): number {
   return w.log.filter((l) => /^(create|update|delete) /.test(l)).length;
 }
 
-const HOLD_LIMIT_MS = 3 * 60_000;
+const HOLD_LIMIT_MS = 10 * 60_000;
 
 export function holdChanges<T extends ResourceType<JsonObject, JsonObject>>(type: T, world: FakeWorld, env: NodeJS.ProcessEnv = process.env): T {
   const from = Number(env.HK_FAKE_HOLD_FROM ?? 0);

@@ -10,7 +10,7 @@ export interface UntilOptions {
 }
 
 export async function until(what: string, ready: () => boolean | Promise<boolean>, opts: UntilOptions = {}): Promise<void> {
-  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const timeoutMs = opts.timeoutMs ?? 120_000;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await ready()) return;
