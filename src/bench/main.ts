@@ -85,3 +85,5 @@ async function main() {
 }
 
 await main();
+// The Kubernetes figures (src/bench/kube.ts); HK_BENCH_KUBE=0 skips them.
+if (process.env.HK_BENCH_KUBE !== "0") process.stdout.write(`\n${await (await import("./kube.js")).kubeBench()}`);
