@@ -33,7 +33,7 @@ function decodeContinue(token: string): { rv: number; start: string } {
 }
 
 function selected(cluster: Cluster, kind: KindInfo, namespace: string | undefined, query: URLSearchParams): KubeObject[] {
-  const match = requestMatcher(query);
+  const match = requestMatcher(query, kind);
   const items = cluster.store.list(storageKey(kind), kind.namespaced ? namespace : undefined);
   return match ? items.filter(match) : items;
 }
@@ -79,7 +79,7 @@ export function serveWatch(
   render: (o: KubeObject) => unknown = (o) => o,
 ): void {
   const gv = groupVersion(kind);
-  const match = requestMatcher(query);
+  const match = requestMatcher(query, kind);
   const inScope = (o: KubeObject) => (!kind.namespaced || namespace === undefined || o.metadata.namespace === namespace) && (!match || match(o));
   const rvText = query.get("resourceVersion") ?? "";
   const fromRv = rvText === "" || rvText === "0" ? undefined : Number(rvText);

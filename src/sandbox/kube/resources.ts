@@ -65,6 +65,11 @@ export function serveResource(cluster: Cluster, t: ResourceTarget, ctx: RequestC
   if (kind.namespaced && namespace === undefined) throw errors.resourceNotFound();
   if (subresource === "scale" && kind.subresources.scale) return serveScale(cluster, kind, namespace, name, ctx);
   if (subresource === "finalize" && kind.builtin && kind.kind === "Namespace" && ctx.method === "PUT") return written(updateObject(cluster, kind, namespace, name, bodyOf(ctx), writeOptions(ctx)), 200);
+  if (subresource === "log" && kind.builtin && kind.group === "" && kind.kind === "Pod" && ctx.method === "GET") {
+    // No container runs in the sandbox: a pod's log exists and is empty.
+    if (!cluster.live(kind, namespace, name)) throw errors.notFound(kind, name);
+    return { status: 200, body: "", contentType: "text/plain" };
+  }
   if (subresource !== undefined && (subresource !== "status" || !kind.subresources.status)) throw errors.resourceNotFound();
   const sub = subresource === "status" ? "status" : undefined;
   switch (ctx.method) {

@@ -91,24 +91,47 @@ export function labelMatcher(selector: string | undefined | null): Matcher | und
   };
 }
 
-/** A field selector over metadata.name and metadata.namespace (`=`, `==`, `!=`). */
-export function fieldMatcher(selector: string | undefined | null): Matcher | undefined {
+/**
+ * Field labels beyond metadata.name and metadata.namespace, per kind, as the apiserver registers
+ * them (kubectl describe asks events by involvedObject, kubectl drain pods by spec.nodeName).
+ */
+const KIND_FIELDS: Record<string, string[]> = {
+  "/Pod": ["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"],
+  "/Event": ["involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"],
+  "events.k8s.io/Event": ["regarding.kind", "regarding.namespace", "regarding.name", "regarding.uid", "reason", "type"],
+  "/Secret": ["type"],
+  "/Node": ["spec.unschedulable"],
+  "/Namespace": ["status.phase"],
+  "apps/ReplicaSet": ["status.replicas"],
+  "batch/Job": ["status.successful"],
+};
+
+function fieldValue(obj: KubeObject, field: string): string {
+  if (field === "source") return String((obj.source as { component?: string } | undefined)?.component ?? "");
+  let cur: unknown = obj;
+  for (const f of field.split(".")) cur = cur === null || typeof cur !== "object" ? undefined : (cur as Record<string, unknown>)[f];
+  return cur === undefined || cur === null ? "" : String(cur);
+}
+
+/** A field selector (`=`, `==`, `!=`) over metadata.name, metadata.namespace and the kind's own field labels. */
+export function fieldMatcher(selector: string | undefined | null, kind?: { group: string; kind: string }): Matcher | undefined {
   if (selector === undefined || selector === null || selector.trim() === "") return undefined;
+  const extra = kind ? (KIND_FIELDS[`${kind.group}/${kind.kind}`] ?? []) : [];
   const tests = splitTop(selector).map((raw) => {
     const m = /^\s*([^=!\s]+)\s*(==|=|!=)\s*(.*?)\s*$/.exec(raw);
     if (!m) throw new StatusError(400, "BadRequest", `invalid selector: '${selector}'; can't understand '${raw}'`);
     const [, field = "", op, value = ""] = m;
-    if (field !== "metadata.name" && field !== "metadata.namespace") throw new StatusError(400, "BadRequest", `field label not supported: ${field}`);
-    const get = field === "metadata.name" ? (o: KubeObject) => o.metadata.name ?? "" : (o: KubeObject) => o.metadata.namespace ?? "";
+    if (field !== "metadata.name" && field !== "metadata.namespace" && !extra.includes(field)) throw new StatusError(400, "BadRequest", `field label not supported: ${field}`);
+    const get = (o: KubeObject) => fieldValue(o, field);
     return op === "!=" ? (o: KubeObject) => get(o) !== value : (o: KubeObject) => get(o) === value;
   });
   return (obj) => tests.every((t) => t(obj));
 }
 
 /** Both selectors of a request, joined; undefined when neither is given. */
-export function requestMatcher(query: URLSearchParams): Matcher | undefined {
+export function requestMatcher(query: URLSearchParams, kind?: { group: string; kind: string }): Matcher | undefined {
   const l = labelMatcher(query.get("labelSelector"));
-  const f = fieldMatcher(query.get("fieldSelector"));
+  const f = fieldMatcher(query.get("fieldSelector"), kind);
   if (l && f) return (o) => l(o) && f(o);
   return l ?? f;
 }

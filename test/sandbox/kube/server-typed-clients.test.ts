@@ -74,3 +74,19 @@ describe("typed clients", () => {
     expect(f.server.api.get("v1", "ConfigMap", "default", "demo-cm")).toBeUndefined();
   });
 });
+
+describe("everyday kubectl over workloads", () => {
+  it("describes a Deployment (events asked by involvedObject), selects pods by status.phase, and reads an empty log", async () => {
+    await ok(["create", "deployment", "desc", "--image=nginx"]);
+    await ok(["rollout", "status", "deployment/desc", "--timeout=60s"]);
+    const d = await ok(["describe", "deployment", "desc"]);
+    expect(d).toMatch(/^Name:\s+desc$/m);
+    expect(d).toMatch(/^Events:\s+<none>$/m);
+    const running = await ok(["get", "pods", "-l", "app=desc", "--field-selector=status.phase=Running", "-o", "name"]);
+    expect(running.trim().split("\n")).toHaveLength(1);
+    const bad = await f.kubectl(["get", "pods", "--field-selector=spec.bogus=x"]);
+    expect(bad.stderr).toContain("field label not supported: spec.bogus");
+    const logs = await f.kubectl(["logs", "deployment/desc"]);
+    expect([logs.exitCode, logs.stdout]).toEqual([0, ""]);
+  });
+});
