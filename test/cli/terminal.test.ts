@@ -33,7 +33,8 @@ describe("the live view in a terminal", () => {
     // the width changes: then the cursor rests on the frame's first row (or, unparked, below it).
     const hk = await t.hkPid();
     process.kill(hk, "SIGSTOP");
-    for (;;) {
+    for (const deadline = Date.now() + 30_000; ; ) {
+      if (Date.now() > deadline) throw new Error("the terminal never showed a whole frame with the cursor at its top or below it");
       const [screen, cursor] = await Promise.all([t.screen(), t.cursorRow()]);
       const first = screen.findIndex((r) => LIVE.test(r));
       const footer = screen.findIndex((r) => /steps done, \d+ running/.test(r));
