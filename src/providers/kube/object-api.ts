@@ -3,6 +3,7 @@
 // would make hk diff its own rendering instead of what the server holds. Every request also
 // carries the step's AbortSignal, taken from an async scope so one instance serves concurrent steps.
 import { AsyncLocalStorage } from "node:async_hooks";
+import { Agent as HttpsAgent } from "node:https";
 import {
   ApiException,
   HttpMethod,
@@ -61,9 +62,24 @@ export class RawObjectApi extends KubernetesObjectApi {
     return this.requestPromise<T>(ctx);
   }
 
+  private shared: HttpsAgent | undefined;
+
+  /**
+   * client-node makes a new https.Agent for every request, so every call paid a TLS handshake
+   * (a client certificate's, under load tens of milliseconds). One keep-alive agent with the same
+   * TLS options serves every request of this client instead: its kubeconfig never changes.
+   */
+  private keepAlive(agent: unknown): unknown {
+    if (!(agent instanceof HttpsAgent)) return agent;
+    this.shared ??= new HttpsAgent({ ...(agent as HttpsAgent & { options: object }).options, keepAlive: true, maxSockets: 16 });
+    return this.shared;
+  }
+
   protected override async requestPromise<T extends KubernetesObject>(ctx: RequestContext, type?: string, options?: Configuration): Promise<T> {
     const signal = scope.getStore();
     if (signal) ctx.setSignal(signal);
+    const setAgent = ctx.setAgent.bind(ctx);
+    ctx.setAgent = (agent) => setAgent(this.keepAlive(agent) as typeof agent);
     this.onRequest?.(ctx.getHttpMethod().toString(), ctx.getUrl());
     return super.requestPromise<T>(ctx, type, options);
   }
