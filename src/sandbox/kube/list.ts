@@ -65,7 +65,8 @@ export function listObjects(cluster: Cluster, kind: KindInfo, namespace: string 
   return { items: page, metadata };
 }
 
-const BOOKMARK_MS = 15_000;
+/** How often a watch with allowWatchBookmarks gets a BOOKMARK (the apiserver: about once a minute). */
+const BOOKMARK_MS = 5_000;
 const DEFAULT_WATCH_SECONDS = 1800;
 
 /** Serves `?watch=true` until timeoutSeconds, the client leaves, or the server closes. */

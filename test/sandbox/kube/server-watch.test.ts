@@ -44,6 +44,13 @@ describe("watch", () => {
     w.close();
   });
 
+  it("sends BOOKMARKs carrying the current resourceVersion when allowed", async () => {
+    const w = await openWatch(f.server.url, f.pki, `${CM}?watch=true&fieldSelector=metadata.name%3Dnobody&allowWatchBookmarks=true&resourceVersion=0`);
+    const e = await w.next("a BOOKMARK (sent every 5 s)", 15_000);
+    expect([e.type, e.object.kind, e.object.apiVersion, Object.keys(e.object.metadata ?? {})]).toEqual(["BOOKMARK", "ConfigMap", "v1", ["resourceVersion"]]);
+    w.close();
+  });
+
   it("sends headers before any event, and ends the stream at timeoutSeconds", async () => {
     const list = await kubeRequest(f.server.url, f.pki, `${CM}?fieldSelector=metadata.name%3Dnobody`);
     const rv = (list.json.metadata as { resourceVersion: string }).resourceVersion;
