@@ -7,6 +7,7 @@ import { asVersion } from "./objects.js";
 import { groupVersion, storageKey } from "./registry.js";
 import { requestMatcher } from "./selectors.js";
 import { errors, StatusError } from "./status.js";
+import type { StoredEvent } from "./store.js";
 import type { KindInfo, KubeObject } from "./types.js";
 
 export interface ListPage {
@@ -100,10 +101,15 @@ export function serveWatch(
     return;
   }
   for (const o of initial) send("ADDED", render(asVersion(o, gv)));
-  for (const e of replay) if (inScope(e.object)) send(e.type, render(asVersion(e.object, gv)));
-  const unsubscribe = cluster.store.subscribe(storageKey(kind), (e) => {
-    if (inScope(e.object)) send(e.type, render(asVersion(e.object, gv)));
-  });
+  // As the watch cache does: a change that moves an object into the selection is ADDED, out of it DELETED.
+  const forward = (e: StoredEvent) => {
+    const now = inScope(e.object);
+    const before = e.type === "MODIFIED" && e.previous ? inScope(e.previous) : now;
+    const type = now && before ? e.type : now ? "ADDED" : before ? "DELETED" : undefined;
+    if (type) send(type, render(asVersion(e.object, gv)));
+  };
+  for (const e of replay) forward(e);
+  const unsubscribe = cluster.store.subscribe(storageKey(kind), forward);
   const bookmark = () => send("BOOKMARK", { kind: kind.kind, apiVersion: gv, metadata: { resourceVersion: String(cluster.store.rv) } });
   const bookmarks = query.get("allowWatchBookmarks") === "true" ? setInterval(bookmark, BOOKMARK_MS) : undefined;
   const timeout = setTimeout(() => res.end(), timeoutMs);

@@ -12,6 +12,8 @@ export interface StoredEvent {
   key: string;
   type: "ADDED" | "MODIFIED" | "DELETED";
   object: KubeObject;
+  /** MODIFIED: the object before, so a filtered watch can tell an object entering or leaving it. */
+  previous?: KubeObject;
 }
 
 /** How many events a watch can resume across; older RVs get 410 Expired. */
@@ -98,7 +100,7 @@ export class ObjectStore {
     const previous = this.get(key, stored.metadata.namespace ?? "", stored.metadata.name ?? "");
     if (previous) this.unindex(key, previous);
     this.index(key, stored);
-    this.emit({ rv, key, type, object: stored });
+    this.emit({ rv, key, type, object: stored, ...(previous && type === "MODIFIED" ? { previous } : {}) });
     return stored;
   }
 

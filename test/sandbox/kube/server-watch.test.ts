@@ -44,6 +44,17 @@ describe("watch", () => {
     w.close();
   });
 
+  it("reports an object entering a label selection as ADDED and leaving it as DELETED", async () => {
+    f.server.api.create(cm("mover", { stage: "one" }), "test");
+    const w = await openWatch(f.server.url, f.pki, `${CM}?watch=true&labelSelector=stage%3Dtwo&resourceVersion=${f.server.api.get("v1", "ConfigMap", "watched", "mover")?.metadata.resourceVersion ?? ""}`);
+    f.server.api.update(cm("mover", { stage: "two" }), "test");
+    expect((await w.next("mover ADDED into stage=two")).type).toBe("ADDED");
+    f.server.api.update(cm("mover", { stage: "three" }), "test");
+    const out = await w.next("mover DELETED out of stage=two");
+    expect([out.type, (out.object.metadata?.labels as Record<string, string>).stage]).toEqual(["DELETED", "three"]);
+    w.close();
+  });
+
   it("sends BOOKMARKs carrying the current resourceVersion when allowed", async () => {
     const w = await openWatch(f.server.url, f.pki, `${CM}?watch=true&fieldSelector=metadata.name%3Dnobody&allowWatchBookmarks=true&resourceVersion=0`);
     const e = await w.next("a BOOKMARK (sent every 5 s)", 15_000);
