@@ -65,6 +65,17 @@ describe("kubectl against the emulated API server", () => {
     expect(await ok(["get", "widgets"])).toMatch(/^cols\s+True\s+1\s+\d+s$/m);
   });
 
+  it("refuses an unknown field (Strict) and an invalid value (422) as kubectl shows them", async () => {
+    await ok(["apply", "--server-side", "-f", await f.file("crd-v.yaml", WIDGET_CRD)]);
+    const unknown = await f.kubectl(["apply", "--server-side", "-f", await f.file("w-unknown.yaml", widget("unk").replace("size: small", "size: small\n  bogus: 1"))]);
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toContain('Widget in version "v1" cannot be handled as a Widget: strict decoding error: unknown field "spec.bogus"');
+    const invalid = await f.kubectl(["create", "-f", await f.file("w-invalid.yaml", widget("inv").replace("size: small", "size: huge"))]);
+    expect(invalid.exitCode).toBe(1);
+    // One cause: kubectl prints it on the line; several would be "* field: message" lines.
+    expect(invalid.stderr).toContain('The Widget "inv" is invalid: spec.size: Unsupported value: "huge": supported values: "small", "large"');
+  });
+
   it("create -f twice: the second run is AlreadyExists and exits 1", async () => {
     const file = await f.file("create.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: made-once}\ndata: {a: b}\n");
     expect(await ok(["create", "-f", file])).toContain("configmap/made-once created");
