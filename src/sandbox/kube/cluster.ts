@@ -10,6 +10,7 @@ import { errors, invalidOf, StatusError } from "./status.js";
 import { Reaper } from "./deletion.js";
 import { keyOfObject, type ObjectStore } from "./store.js";
 import type { KindInfo, KubeObject } from "./types.js";
+import { builtinDefaults } from "./controllers/defaults.js";
 
 export type FieldValidation = "Strict" | "Warn" | "Ignore";
 
@@ -73,6 +74,9 @@ export class Cluster {
     delete meta.resourceVersion;
     if (!kind.namespaced) delete meta.namespace;
     if (kind.builtin && kind.group === "" && kind.kind === "Secret") obj = mergeStringData(obj);
+    // The apiserver's defaults of built-in kinds (clients dereference them: helm's ready check, rollout status).
+    if (kind.builtin) obj = builtinDefaults(obj);
+    if (!live && kind.builtin && kind.group === "" && kind.kind === "Pod" && obj.status === undefined) obj.status = { phase: "Pending" };
     const warnings: string[] = [];
     if (!kind.builtin && kind.schema) obj = this.validate(kind, obj, opts.fieldValidation ?? "Warn", warnings);
     // validate and mergeStringData return new objects: read metadata afresh from here on.
