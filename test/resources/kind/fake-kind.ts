@@ -1,7 +1,8 @@
 // A recording stand-in for the real `kind` v0.29, put first on PATH in real-mode tests: it logs
 // every argv to FAKE_KIND_LOG, answers as clis/NOTES.md describes (steps on stderr, names on
 // stdout, `ERROR: …` and exit 1), and keeps its clusters in FAKE_KIND_STATE. FAKE_KIND_FAIL=1 makes
-// create fail at the control-plane step, as kubeadm init failing would.
+// create fail at the control-plane step, as kubeadm init failing would; FAKE_KIND_HANG=1 makes it
+// hang while preparing nodes.
 import { chmod, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,6 +45,7 @@ if (verb === "create" && noun === "cluster") {
       process.stderr.write(" ✗ " + s + "\n");
       err('failed to create cluster: failed to init node with kubeadm: command "docker exec --privileged ' + name + '-control-plane kubeadm init --skip-phases=preflight --config=/kind/kubeadm.conf --skip-token-print --v=6" failed with error: exit status 1');
     }
+    if (process.env.FAKE_KIND_HANG === "1" && s.startsWith("Preparing nodes")) { setTimeout(() => process.exit(0), 120000); return; }
     process.stderr.write(" ✓ " + s + "\n");
   }
   const wait = flag("--wait");

@@ -3,6 +3,7 @@
 // it and deletes after. Checks what hk runs, the progress it shows, the 0600 kubeconfig beside the
 // state whose contents never reach the state, and how a failed create is reported.
 import { readFileSync, statSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseKindLine } from "../../../src/providers/kind.js";
@@ -106,4 +107,29 @@ describe("kind_cluster with kind on PATH", () => {
       "kind is not installed (not found on PATH): install kind v0.29 (https://kind.sigs.k8s.io), or use --sandbox",
     );
   });
+});
+
+describe("kind_cluster interrupted", () => {
+  it("Ctrl-C during kind create stops kind at once and says what may be left", async () => {
+    const kind = await fakeKind({ FAKE_KIND_HANG: "1" });
+    const type = kindClusterType({ env: kind.env });
+    const ctrl = new AbortController();
+    let hungAt = 0;
+    const ctx = {
+      signal: ctrl.signal,
+      progress: (m: string) => {
+        if (m === "Preparing nodes" && hungAt === 0) {
+          hungAt = Date.now();
+          ctrl.abort();
+        }
+      },
+      log: () => undefined,
+    };
+    const inputs = type.inputs.parse({ name: "boot", kubeconfigPath: join(tmpdir(), `hk-kind-int-${process.pid}`, "kc") });
+    const err = await type.create(ctx, inputs, { address: "kind_cluster.boot", stack: "test", lineage: "l" }).then(() => undefined, (e: unknown) => e as Error & { left?: { id: string } });
+    expect(Date.now() - hungAt).toBeLessThan(10_000);
+    expect(err?.name).toBe("CreateFailedError");
+    expect(err?.message).toBe("interrupted while running kind create cluster: kind cluster boot may be left half made");
+    expect(err?.left?.id).toBe("boot");
+  }, 60_000);
 });
