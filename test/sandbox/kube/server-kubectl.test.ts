@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kubeconfigYaml, makeClusterPki } from "../../../src/sandbox/kube/index.js";
 import { startKubeFixture, type KubeFixture } from "./support/kube-server.js";
 import { WIDGET_CRD, widget } from "./support/widget-crd.js";
+import { kubectlOk } from "./support/workloads.js";
 
 let f: KubeFixture;
 
@@ -17,11 +18,7 @@ afterAll(async () => {
   await f.close();
 });
 
-async function ok(args: string[]): Promise<string> {
-  const r = await f.kubectl(args);
-  if (r.exitCode !== 0) throw new Error(`kubectl ${args.join(" ")} exited ${r.exitCode}: ${r.stderr}`);
-  return r.stdout;
-}
+const ok = (args: string[]): Promise<string> => kubectlOk(f, args);
 
 describe("kubectl against the emulated API server", () => {
   it("gets namespaces as a table, and every namespace's objects as JSON", async () => {

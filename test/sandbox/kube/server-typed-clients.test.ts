@@ -7,6 +7,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HELM } from "../../support/kube-tools.js";
 import { startKubeFixture, type KubeFixture } from "./support/kube-server.js";
+import { kubectlOk } from "./support/workloads.js";
 
 let f: KubeFixture;
 
@@ -17,11 +18,7 @@ afterAll(async () => {
   await f.close();
 });
 
-async function ok(args: string[]): Promise<string> {
-  const r = await f.kubectl(args);
-  if (r.exitCode !== 0) throw new Error(`kubectl ${args.join(" ")} exited ${r.exitCode}: ${r.stderr}`);
-  return r.stdout;
-}
+const ok = (args: string[]): Promise<string> => kubectlOk(f, args);
 
 async function helm(args: string[]): Promise<string> {
   const r = await execa(HELM, args, { env: f.env, extendEnv: false, reject: false });

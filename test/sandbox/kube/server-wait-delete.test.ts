@@ -8,6 +8,7 @@ import type { KubeObject, WatchEvent } from "../../../src/sandbox/kube/types.js"
 import { KUBECTL } from "../../support/kube-tools.js";
 import { startKubeFixture, type KubeFixture } from "./support/kube-server.js";
 import { WIDGET_CRD, widget } from "./support/widget-crd.js";
+import { kubectlOk } from "./support/workloads.js";
 
 let f: KubeFixture;
 
@@ -20,11 +21,7 @@ afterAll(async () => {
   await f.close();
 });
 
-async function ok(args: string[]): Promise<string> {
-  const r = await f.kubectl(args);
-  if (r.exitCode !== 0) throw new Error(`kubectl ${args.join(" ")} exited ${r.exitCode}: ${r.stderr}`);
-  return r.stdout;
-}
+const ok = (args: string[]): Promise<string> => kubectlOk(f, args);
 
 /** Resolves with the first in-process watch event of `kind` that `pred` accepts. */
 function nextEvent(apiVersion: string, kind: string, what: string, pred: (e: WatchEvent) => boolean, timeoutMs = 20_000): Promise<WatchEvent> {
