@@ -7,6 +7,7 @@ import { faultPlanner, type Fault, type FaultSpec } from "./faults.js";
 import type { Project } from "./project.js";
 import { RateLimiter } from "./rate-limit.js";
 import type { Reply, Router } from "./router.js";
+import { readBody } from "../read-body.js";
 
 /** Tokens with this prefix are read-only: any non-GET answers 401 token_readonly. */
 export const READ_ONLY_TOKEN_PREFIX = "ro-";
@@ -28,7 +29,7 @@ export function apiHandler(opts: ApiOptions): (req: IncomingMessage, res: Server
   const nextFault = opts.faults && opts.faults.rate > 0 ? faultPlanner(opts.faults) : () => undefined;
   return (req, res) => {
     const fault = nextFault();
-    readBody(req)
+    readBody(req, MAX_BODY)
       .then((raw) => serve(opts, limiter, fault, req, res, raw))
       .catch((err: unknown) => {
         process.stderr.write(`hcloud sandbox: ${(err as Error).stack ?? String(err)}\n`);
@@ -86,19 +87,6 @@ function parseBody(method: string, raw: Buffer): Record<string, unknown> {
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new ApiError(400, "json_error", "the request body must be a JSON object");
   return parsed as Record<string, unknown>;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }
 
 function sendServerError(res: ServerResponse, headers: Record<string, string>, status: keyof typeof SERVER_ERRORS): void {

@@ -7,6 +7,7 @@ import type { KubeFault } from "./faults.js";
 import type { Reply, RequestContext } from "./request.js";
 import { route, type ServerInfo } from "./routes.js";
 import { errors, StatusError } from "./status.js";
+import { readBody } from "../read-body.js";
 
 const MAX_BODY = 8 * 1024 * 1024;
 
@@ -28,7 +29,7 @@ function authenticated(req: IncomingMessage, token: string): boolean {
 export function kubeHandler(opts: HandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const fault = opts.nextFault();
-    readBody(req)
+    readBody(req, MAX_BODY)
       .then((raw) => serve(opts, fault, req, res, raw))
       .catch((err: unknown) => {
         process.stderr.write(`kube sandbox: ${(err as Error).stack ?? String(err)}\n`);
@@ -59,19 +60,6 @@ async function serve(opts: HandlerOptions, fault: KubeFault | undefined, req: In
 
 function statusReply(err: StatusError): { status: number; body: unknown } {
   return { status: err.code, body: err.toStatus() };
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }
 
 function send(res: ServerResponse, reply: Reply): void {
