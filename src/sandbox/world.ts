@@ -8,8 +8,10 @@ import { FACTORY_FILE, startImageFactory, type ImageFactory } from "./factory/in
 import { startControlServer, type ControlEndpoint, type ControlServer } from "./clusters/control-server.js";
 import { startWorldClusters, type ClusterEvent, type WorldClusters } from "./clusters/host.js";
 import { removeAllClusters } from "./clusters/store.js";
+import { startCapiHost, type CapiHost } from "./capi/host.js";
 import { parseFaultSpec, startHcloudEmulator, type FaultSpec, type HcloudEmulator } from "./hcloud/index.js";
 import { WORLD_FILE } from "./hcloud/store.js";
+import { sandboxTiming } from "./timing.js";
 import { describeHolder, holderUrls, tryLockWorld, type HeldLock, type WorldLockInfo, type WorldUrls } from "./world-lock.js";
 
 export interface SandboxConnection {
@@ -22,6 +24,8 @@ export interface SandboxConnection {
   served: boolean;
   /** The world's Kubernetes clusters, in-process: only when this process holds the world. */
   clusters?: WorldClusters;
+  /** The simulated Cluster API providers, in-process: only when this process holds the world. */
+  capi?: CapiHost;
   /** What the caller should tell the user (e.g. that faults asked for here are the holder's to decide). */
   warnings: string[];
   close(): Promise<void>;
@@ -52,17 +56,24 @@ async function startAll(dir: string, held: HeldLock, opts: SandboxOptions & { po
   let factory: ImageFactory | undefined;
   let clusters: WorldClusters | undefined;
   let control: ControlServer | undefined;
+  let capi: CapiHost | undefined;
   try {
+    const timing = sandboxTiming();
     const port = opts.port ?? 0;
     const faults = opts.faults ?? parseFaultSpec(process.env.HK_SANDBOX_FAULTS);
     factory = await startImageFactory({ dir, port: port === 0 ? 0 : port + 1 });
     hcloud = await startHcloudEmulator({
       dir,
       port,
-      ...(opts.actionMs === undefined ? {} : { actionMs: opts.actionMs }),
+      actionMs: opts.actionMs ?? timing.ms("hcloudAction"),
       ...(faults === undefined ? {} : { faults }),
     });
-    clusters = await startWorldClusters(dir, { ...(faults === undefined ? {} : { faults }), ...(opts.onCluster ? { onChange: opts.onCluster } : {}) });
+    const onChange = (event: ClusterEvent) => {
+      capi?.onCluster(event);
+      opts.onCluster?.(event);
+    };
+    clusters = await startWorldClusters(dir, { ...(faults === undefined ? {} : { faults }), onChange });
+    capi = startCapiHost({ dir, clusters, hcloudEndpoint: hcloud.url, timing });
     control = await startControlServer(clusters);
     const urls: WorldUrls = {
       hcloudEndpoint: hcloud.url,
@@ -72,14 +83,16 @@ async function startAll(dir: string, held: HeldLock, opts: SandboxOptions & { po
       ...(faults === undefined ? {} : { faults }),
     };
     await held.publish(urls);
-    const [h, f, c, k] = [hcloud, factory, control, clusters];
+    const [h, f, c, k, a] = [hcloud, factory, control, clusters, capi];
     return {
       ...urls,
       served: false,
       clusters: k,
+      capi: a,
       warnings: [],
       async close() {
         await c.close();
+        await a.close();
         await k.close();
         await h.close();
         await f.close();
@@ -88,6 +101,7 @@ async function startAll(dir: string, held: HeldLock, opts: SandboxOptions & { po
     };
   } catch (err) {
     await control?.close();
+    await capi?.close();
     await clusters?.close();
     await hcloud?.close();
     await factory?.close();
