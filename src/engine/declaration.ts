@@ -23,6 +23,12 @@ export interface ResourceDecl {
   type: string;
   inputs: { [key: string]: Declared };
   dependsOn?: string[];
+  /**
+   * Dependencies needed only while this resource is created, replaced or deleted (a bootstrap
+   * cluster that makes what then runs on its own): they order it like dependsOn, but a temporary
+   * one among them is not brought back for an update of this resource.
+   */
+  dependsOnToCreate?: string[];
   lifecycle?: Lifecycle;
 }
 

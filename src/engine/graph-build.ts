@@ -10,6 +10,7 @@ import { collectRefs } from "./values.js";
 export function declDependencies(decl: ResourceDecl): string[] {
   const deps = new Set<string>(collectRefs(decl.inputs).map((r) => r.$ref));
   for (const d of decl.dependsOn ?? []) deps.add(d);
+  for (const d of decl.dependsOnToCreate ?? []) deps.add(d);
   deps.delete(decl.address);
   return [...deps].sort();
 }

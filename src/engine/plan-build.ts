@@ -198,7 +198,9 @@ async function planApplyEntries(req: PlanRequest, working: StateData, graph: Dep
     if (!decl || !isTemp(address)) continue;
     const needed = graph.after(address).some((d) => {
       const e = entries.get(d);
-      return e !== undefined && e.action !== "noop";
+      if (e === undefined || e.action === "noop") return false;
+      // A dependent that needs this one only to be made (or unmade) does not bring it back for an update.
+      return !(e.action === "update" && decls.get(d)?.dependsOnToCreate?.includes(address));
     });
     const existing = standing(address);
     const live = existing?.status === "created" || existing?.status === "tainted";

@@ -53,6 +53,25 @@ describe("temporary resources", () => {
     expect(destroyed.store.current.resources).toEqual([]);
   });
 
+  it("is not brought back for an update of a resource that needs it only to be created or deleted", async () => {
+    const h = harness();
+    const types = [fakeType(h.world, { type: "tmp" }), fakeType(h.world, { type: "fake" })];
+    const stack = (note: string) =>
+      stackOf([
+        { address: "tmp.boot", type: "tmp", inputs: {}, lifecycle: { temporary: true } },
+        { address: "fake.made", type: "fake", inputs: { note }, dependsOnToCreate: ["tmp.boot"] },
+      ]);
+    const first = await h.apply(stack("a"), types);
+    expect(actions(first.outcome)).toEqual(["create fake.made", "create tmp.boot"]);
+    expect(first.result.ok).toBe(true);
+    // Made through the bootstrap, changed without it.
+    expect(actions(await h.plan(stack("b"), types))).toEqual(["update fake.made"]);
+    const destroyed = await h.apply(stack("b"), types, { mode: "destroy" });
+    expect(actions(destroyed.outcome)).toEqual(["create tmp.boot", "delete fake.made"]);
+    expect(destroyed.result.ok).toBe(true);
+    expect(h.world.read().objects).toEqual({});
+  });
+
   it("stays for the next run when what needed it failed", async () => {
     const h = harness();
     const types = [fakeType(h.world, { type: "tmp" }), fakeType(h.world, { type: "fake" })];
