@@ -15,10 +15,20 @@ export async function planCosts(entries: readonly PlanEntry[], registry: Registr
     const c = await type.cost(inputs as JsonObject);
     if (c) lines.push({ ...c, subject: e.address, sign });
   };
+  // An update that changes what the object costs (more servers behind it): the difference, one line.
+  const priceChange = async (e: PlanEntry) => {
+    const type = registry.get(e.type);
+    if (!type?.cost || e.before === undefined || e.after === undefined || hasUnknown(e.after)) return;
+    const [before, after] = [await type.cost(e.before as JsonObject), await type.cost(e.after as JsonObject)];
+    if (!before || !after || before.monthly === after.monthly) return;
+    const delta = Math.round((after.monthly - before.monthly) * 100) / 100;
+    lines.push({ monthly: Math.abs(delta), currency: after.currency, what: `${after.what} (was ${before.what})`, subject: e.address, sign: delta > 0 ? 1 : -1 });
+  };
   try {
     for (const e of entries) {
       if (e.action === "create" || e.action === "replace") await price(e, e.after, 1);
       if (e.action === "delete" || e.action === "replace") await price(e, e.before, -1);
+      if (e.action === "update") await priceChange(e);
     }
     const indirect = stack.indirectCosts ? await stack.indirectCosts() : [];
     for (const c of indirect) {
