@@ -19,7 +19,7 @@ import { declaredIndex, outputSecrets, secretRefPaths, unionPaths } from "./sens
 import type { AnyResourceType, Found, Registry } from "./resource.js";
 import { standingIndex, type StateData } from "./state.js";
 import { stepContext } from "./step-context.js";
-import { canonicalJson, collectRefs, getPath, unknown, type JsonObject, type Ref } from "./values.js";
+import { canonicalJson, collectRefs, getPath, hasUnknown, unknown, type JsonObject, type Ref } from "./values.js";
 
 export interface PlanRequest {
   mode: "apply" | "destroy";
@@ -102,6 +102,7 @@ export async function buildPlan(req: PlanRequest): Promise<PlanOutcome> {
       ? await planApplyEntries(req, working, graph, adopted)
       : await planDestroyEntries(req, working, graph, kept);
   checkProtected(entries, req.mode, req.stack);
+  noteConsequences(entries, req.registry);
   // Only an apply onto nothing makes what the config has CAPH create: a destroy never adds cost.
   const costs = await planCosts(entries, req.registry, req.stack, req.mode === "apply" && !hadLive, req.bus);
   // Inputs fed from sensitive outputs: as the config feeds them now, and as the records say.
@@ -277,4 +278,21 @@ export function configDigest(mode: string, stack: Stack, targets: readonly strin
     outputs: stack.outputs ?? {},
   });
   return createHash("sha256").update(body).digest("hex");
+}
+
+/** Each entry's consequences in its type's words, before values are redacted (types see real inputs). */
+function noteConsequences(entries: PlanEntry[], registry: PlanRequest["registry"]): void {
+  for (const e of entries) {
+    const type = registry.get(e.type);
+    if (!type?.consequences || e.action === "noop" || e.action === "read") continue;
+    const before = e.action === "create" ? undefined : (e.before as JsonObject | undefined);
+    const after = e.action === "delete" ? undefined : (e.after as JsonObject | undefined);
+    if (after !== undefined && hasUnknown(after)) continue;
+    try {
+      const notes = type.consequences(before, after);
+      if (notes.length > 0) e.notes = notes;
+    } catch {
+      // A type's description of a change never stops the plan.
+    }
+  }
 }

@@ -29,6 +29,7 @@ const entry = z.object({
   adopt: z.boolean().optional(),
   protect: z.boolean().optional(),
   cost: cost.optional(),
+  notes: z.array(z.string()).optional(),
 });
 const planSchema = z.object({
   format: z.literal(1),

@@ -33,6 +33,8 @@ export interface PlanEntry {
   adopt?: boolean;
   protect?: boolean;
   cost?: Cost;
+  /** What applying this entry causes beyond the object itself (servers a controller adds), in the type's words. */
+  notes?: string[];
 }
 
 /** Something changed outside hk since the last apply, found by the refresh. */

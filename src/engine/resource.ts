@@ -111,6 +111,12 @@ export interface ResourceType<I extends JsonObject = JsonObject, O extends JsonO
   update(ctx: StepContext, current: Observed<I, O>, desired: I, changes: readonly Change[]): Promise<{ outputs: O }>;
   /** Delete the object. Deleting an object that is already gone succeeds. */
   delete(ctx: StepContext, current: Observed<I, O>): Promise<void>;
+  /**
+   * What applying a change causes beyond the object itself, as plan lines (optional): "2
+   * control-plane servers added", "nodes replaced one at a time". `before` is absent for a create,
+   * `after` for a delete.
+   */
+  consequences?(before: I | undefined, after: I | undefined): string[];
   /** Monthly cost of an object with these inputs, for the plan; optional. */
   cost?(inputs: I): Promise<Cost | undefined>;
   /**

@@ -75,9 +75,10 @@ function entryHeader(e: PlanEntry): Line {
 }
 
 function entryBody(e: PlanEntry): Line[] {
-  if (e.action === "create") return attributeLines(e.after, BODY);
-  if (e.action === "delete") return attributeLines(e.before, BODY);
-  return e.changes.flatMap((c) => changeLines(c, BODY));
+  const notes = (e.notes ?? []).map((n) => line(seg(`${BODY}→ ${n}`, "yellow")));
+  if (e.action === "create") return [...notes, ...attributeLines(e.after, BODY)];
+  if (e.action === "delete") return [...notes, ...attributeLines(e.before, BODY)];
+  return [...notes, ...e.changes.flatMap((c) => changeLines(c, BODY))];
 }
 
 function driftLines(drift: readonly DriftEntry[]): Line[] {
