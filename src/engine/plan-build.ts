@@ -194,7 +194,9 @@ async function planApplyEntries(req: PlanRequest, working: StateData, graph: Dep
     if (r.lifecycle?.protect) entry.protect = true;
     entries.set(entryKey(entry), entry);
   }
-  for (const address of order) {
+  // Dependents first: a temporary needed only by another temporary (the tools on a bootstrap
+  // cluster) is decided once that one is.
+  for (const address of [...order].reverse()) {
     const decl = decls.get(address);
     if (!decl || !isTemp(address)) continue;
     const needed = graph.after(address).some((d) => {

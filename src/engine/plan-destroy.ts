@@ -42,9 +42,20 @@ export async function planDestroyEntries(req: PlanRequest, working: StateData, g
     ...req.stack.resources.filter((d) => d.lifecycle?.temporary).map((d) => d.address),
     ...working.resources.filter((r) => r.status === "dormant").map((r) => r.address),
   ]);
-  for (const address of temporaries) {
+  // A dependent whose type says it can be deleted without its temporaries (nothing left to do
+  // through them) does not bring them back.
+  const needs = (d: string): boolean => {
+    const e = entries.get(d);
+    if (!e) return false;
+    const type = req.registry.get(e.type);
+    const rec = working.resources.find((r) => r.address === d && r.status !== "dormant");
+    return !(type?.deletesAlone && rec && type.deletesAlone({ id: rec.id ?? "", inputs: rec.inputs, outputs: rec.outputs ?? {} }));
+  };
+  // Dependents first, so a temporary needed only by another temporary is decided after it.
+  const order = graph.topological().reverse().filter((a) => temporaries.has(a));
+  for (const address of [...order, ...[...temporaries].filter((a) => !order.includes(a))]) {
     if (entries.has(address)) continue;
-    const needed = graph.after(address).some((d) => entries.has(d));
+    const needed = graph.after(address).some(needs);
     if (!needed) continue;
     const decl = decls.get(address);
     const dormant = working.resources.find((r) => r.address === address && r.status === "dormant");

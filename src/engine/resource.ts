@@ -117,6 +117,12 @@ export interface ResourceType<I extends JsonObject = JsonObject, O extends JsonO
    * `after` for a delete.
    */
   consequences?(before: I | undefined, after: I | undefined): string[];
+  /**
+   * For destroy: whether deleting this object needs none of the temporary resources it depends on
+   * (optional; default: it needs them). Given the object as just refreshed, e.g. there is nothing
+   * left to move through a bootstrap cluster. A temporary no one needs is not brought back.
+   */
+  deletesAlone?(current: Observed<I, O>): boolean;
   /** Monthly cost of an object with these inputs, for the plan; optional. */
   cost?(inputs: I): Promise<Cost | undefined>;
   /**

@@ -72,6 +72,26 @@ describe("temporary resources", () => {
     expect(h.world.read().objects).toEqual({});
   });
 
+  it("is not brought back for a destroy whose dependents say they delete alone, nor is a temporary only it needed", async () => {
+    const h = harness();
+    const fake = fakeType(h.world, { type: "fake" });
+    const types = [fakeType(h.world, { type: "tmp" }), { ...fake, deletesAlone: (c: { inputs: { alone?: unknown } }) => c.inputs.alone === true }];
+    const stack = (alone: boolean) =>
+      stackOf([
+        { address: "tmp.boot", type: "tmp", inputs: {}, lifecycle: { temporary: true } },
+        { address: "tmp.tools", type: "tmp", inputs: { on: ref("tmp.boot", "id") }, lifecycle: { temporary: true } },
+        { address: "fake.made", type: "fake", inputs: { alone }, dependsOnToCreate: ["tmp.tools"] },
+      ]);
+    const first = await h.apply(stack(false), types);
+    expect(first.result.ok, JSON.stringify(first.result)).toBe(true);
+    expect(actions(await h.plan(stack(false), types, { mode: "destroy" }))).toEqual(["create tmp.boot", "create tmp.tools", "delete fake.made"]);
+    await h.apply(stack(true), types);
+    const destroyed = await h.apply(stack(true), types, { mode: "destroy" });
+    expect(actions(destroyed.outcome)).toEqual(["delete fake.made"]);
+    expect(destroyed.result.ok).toBe(true);
+    expect(h.world.read().objects).toEqual({});
+  });
+
   it("stays for the next run when what needed it failed", async () => {
     const h = harness();
     const types = [fakeType(h.world, { type: "tmp" }), fakeType(h.world, { type: "fake" })];
