@@ -6,7 +6,9 @@ import { getKubeconfig } from "./get-kubeconfig.js";
 import { init } from "./init.js";
 import type { Io } from "./io.js";
 import { move } from "./move.js";
+import { configFlag, loadConfig } from "./config.js";
 import { ClusterctlError } from "./providers.js";
+import { upgradeApply, upgradePlan } from "./upgrade.js";
 
 export const CLUSTERCTL_VERSION = "v1.10.10";
 
@@ -67,6 +69,53 @@ async function runInit(args: string[], io: Io): Promise<void> {
   );
 }
 
+const PROVIDER_FLAGS = (multi: { type: "string"; multiple: true }): Options => ({
+  core: { type: "string" },
+  bootstrap: { ...multi, short: "b" },
+  "control-plane": { ...multi, short: "c" },
+  infrastructure: { ...multi, short: "i" },
+  ipam: multi,
+  "runtime-extension": multi,
+  addon: multi,
+});
+
+function waitTimeout(values: Record<string, unknown>): number {
+  const timeout = str(values["wait-provider-timeout"]) ?? "300";
+  if (!/^\d+$/.test(timeout)) throw new ClusterctlError(`invalid argument "${timeout}" for "--wait-provider-timeout" flag: strconv.ParseInt: parsing "${timeout}": invalid syntax`);
+  return Number(timeout);
+}
+
+async function runUpgradePlan(args: string[], io: Io): Promise<void> {
+  const { values } = parse(args, KUBECONFIG);
+  await upgradePlan({ kubeconfig: str(values.kubeconfig), kubeconfigContext: str(values["kubeconfig-context"]) }, io);
+}
+
+async function runUpgradeApply(args: string[], io: Io): Promise<void> {
+  const { values } = parse(args, {
+    ...KUBECONFIG,
+    ...PROVIDER_FLAGS({ type: "string", multiple: true }),
+    contract: { type: "string" },
+    "wait-providers": { type: "boolean" },
+    "wait-provider-timeout": { type: "string" },
+  });
+  if (list(values.ipam).length > 0 || list(values["runtime-extension"]).length > 0) throw new ClusterctlError("the sandbox's clusterctl upgrades no IPAM or runtime-extension providers");
+  await upgradeApply(
+    {
+      kubeconfig: str(values.kubeconfig),
+      kubeconfigContext: str(values["kubeconfig-context"]),
+      contract: str(values.contract),
+      core: str(values.core),
+      bootstrap: list(values.bootstrap),
+      controlPlane: list(values["control-plane"]),
+      infrastructure: list(values.infrastructure),
+      addon: list(values.addon),
+      waitProviders: values["wait-providers"] === true,
+      waitProviderTimeoutSeconds: waitTimeout(values),
+    },
+    io,
+  );
+}
+
 async function runGetKubeconfig(args: string[], io: Io): Promise<void> {
   const { values, positionals } = parse(args, { ...KUBECONFIG, namespace: { type: "string", short: "n" } });
   if (positionals.length !== 1) throw new ClusterctlError(`accepts 1 arg(s), received ${positionals.length}`);
@@ -115,6 +164,8 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<void>> = {
   init: runInit,
   "get kubeconfig": runGetKubeconfig,
   move: runMove,
+  "upgrade plan": runUpgradePlan,
+  "upgrade apply": runUpgradeApply,
   version,
 };
 
@@ -123,7 +174,10 @@ export async function runClusterctl(argv: string[], io: Io): Promise<number> {
   const words = argv.filter((a) => !a.startsWith("-"));
   const key = [words.slice(0, 2).join(" "), words[0] ?? ""].find((k) => k in COMMANDS);
   try {
-    if (!key) throw new ClusterctlError(words[0] ? `unknown command "${words[0]}" for "clusterctl"` : "the sandbox's clusterctl needs a command: init, move, get kubeconfig or version");
+    if (!key) throw new ClusterctlError(words[0] ? `unknown command "${words[0]}" for "clusterctl"` : "the sandbox's clusterctl needs a command: init, upgrade, move, get kubeconfig, describe, delete or version");
+    const config = configFlag(argv);
+    // Read and checked as clusterctl does; components still come from the sandbox's own (config.ts).
+    if (config !== undefined) loadConfig(config, io.env);
     const rest = [...argv];
     for (const w of key.split(" ")) rest.splice(rest.indexOf(w), 1);
     await COMMANDS[key]?.(rest, io);
