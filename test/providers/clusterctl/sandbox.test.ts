@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExternalError } from "../../../src/engine/errors.js";
-import { clusterctlDescribe, clusterctlGetKubeconfig, clusterctlInit, clusterctlUpgradeApply, clusterctlVersion, type CapiProviderSet, type ClusterctlEnv } from "../../../src/providers/clusterctl.js";
+import { clusterctlGetKubeconfig, clusterctlInit, clusterctlUpgradeApply, clusterctlVersion, type CapiProviderSet, type ClusterctlEnv } from "../../../src/providers/clusterctl.js";
 import type { ClusterApi } from "../../../src/sandbox/kube/types.js";
 import { sandboxToolEnv } from "../../../src/sandbox/tools-env.js";
 import { openSandbox, type SandboxConnection } from "../../../src/sandbox/world.js";
