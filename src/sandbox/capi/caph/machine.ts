@@ -170,6 +170,8 @@ export function hcloudMachineController(ctx: ProviderContext): AsyncController {
         return ref.kind === "HCloudMachine" && str(ref.name) ? [`${m.metadata.namespace ?? ""}/${str(ref.name) ?? ""}`] : [];
       }),
       mapped(INFRA, "HetznerCluster", allInNamespace(ctx)),
+      // An unpaused Cluster (clusterctl move's end) brings its machines back.
+      mapped(CAPI, "Cluster", allInNamespace(ctx)),
       mapped("v1", "Secret", allInNamespace(ctx)),
     ],
     reconcile,
