@@ -144,12 +144,13 @@ export function hetznerClusterController(ctx: ProviderContext): AsyncController 
 
   async function remove(hc: KubeObject, client: HcloudClient): Promise<ReconcileResult> {
     const name = hc.metadata.name ?? "";
+    // The machines' own deletes bring this back (HCloudMachine events): no API call while they last.
     const machines = api.list(INFRA, "HCloudMachine", hc.metadata.namespace).filter((m) => clusterOfMachine(m) === name);
-    const servers = await listServers(client, { labelSelector: ownedSelector(name) });
+    const servers = machines.length > 0 ? [] : await listServers(client, { labelSelector: ownedSelector(name) });
     if (machines.length > 0 || servers.length > 0) {
-      if (!waitingSaid.has(name)) ctx.log(`HetznerCluster ${name}: waiting for ${Math.max(machines.length, servers.length)} machine(s) to be deleted`);
+      if (!waitingSaid.has(name)) ctx.log(`HetznerCluster ${name}: waiting for ${machines.length > 0 ? `${machines.length} HCloudMachine(s)` : `${servers.length} server(s)`} to be deleted`);
       waitingSaid.add(name);
-      return { requeueAfterMs: timing.ms("machineDelete") };
+      return { requeueAfterMs: Math.max(1_000, timing.ms("machineDelete")) };
     }
     waitingSaid.delete(name);
     for (const lb of await listOwnedLoadBalancers(client, name)) await deleteLoadBalancer(client, lb.id);

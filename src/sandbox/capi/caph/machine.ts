@@ -22,6 +22,17 @@ export function hcloudMachineController(ctx: ProviderContext): AsyncController {
   const { api, timing } = ctx;
   // When each server this process made is through booting from the snapshot (timing serverCreate).
   const bootedAt = new Map<string, number>();
+  // Waits that may last (no snapshot yet, a server that does not come up) are polled with a
+  // growing interval of their own, up to 10 s: the runtime's error backoff stops at 2 s, which
+  // would spend the project's whole hourly API budget (3,600 requests) on one stuck machine.
+  const waits = new Map<string, { what: string; n: number }>();
+  const waitAgain = (key: string, what: string): ReconcileResult => {
+    const w = waits.get(key);
+    const n = w && w.what === what ? w.n + 1 : 0;
+    if (n === 0) ctx.log(`HCloudMachine ${key}: ${what} (retrying)`);
+    waits.set(key, { what, n });
+    return { requeueAfterMs: Math.min(10_000, Math.max(timing.ms("hcloudAction"), 100) * 2 ** Math.min(n, 10)) };
+  };
 
   const write = (hm: KubeObject, status: Obj, conds: Cond[]) => writeStatus(api, hm, clean({ ...status, conditions: withConditions(statusOf(hm).conditions, conds) }), MANAGER);
 
@@ -85,8 +96,8 @@ export function hcloudMachineController(ctx: ProviderContext): AsyncController {
         if (images.length !== 1) {
           const msg = images.length === 0 ? `no image found with name ${imageName}` : `image is ambiguous - ${images.length} images have name ${imageName}`;
           write(hm, { ...statusOf(hm), failureReason: "CreateError", failureMessage: msg }, [...conds, notOk("ServerCreateSucceeded", images.length === 0 ? "ImageNotFound" : "ImageAmbiguous", "Error", msg)]);
-          // Thrown, so the runtime retries with its backoff: a snapshot made later is picked up.
-          throw new Error(msg);
+          // Polled again, so a snapshot made later is picked up.
+          return waitAgain(key, msg);
         }
         const groupName = str(spec.placementGroupName);
         const group = groupName ? asArray(statusOf(hc).hcloudPlacementGroups).find((g) => g.name === groupName) : undefined;
@@ -124,9 +135,11 @@ export function hcloudMachineController(ctx: ProviderContext): AsyncController {
       [...conds, running ? ok("ServerAvailable") : notOk("ServerAvailable", server.status === "off" ? "ServerOff" : "ServerStarting", "Info", `server is ${server.status === "running" ? "booting" : server.status}`)],
     );
     // A fresh server boots from the snapshot for serverCreate; one that never runs is polled with backoff.
-    if (running) bootedAt.delete(key);
-    else if (bootLeft > 0) return { requeueAfterMs: bootLeft };
-    else throw new Error(`server ${name} (${server.id}) is ${server.status}, not running yet`);
+    if (running) {
+      bootedAt.delete(key);
+      waits.delete(key);
+    } else if (bootLeft > 0) return { requeueAfterMs: bootLeft };
+    else return waitAgain(key, `server ${name} (${server.id}) is ${server.status}, not running yet`);
   }
 
   async function ensureTarget(client: HcloudClient, hc: KubeObject, serverId: number): Promise<void> {

@@ -99,6 +99,9 @@ describe("simulated CAPH", () => {
     await until("HCloudMachine gone", () => get("HCloudMachine", "k8s-control-plane-abcde") === undefined, { timeoutMs: 30_000 });
     expect(await list("/servers", "servers", owned)).toEqual([]);
     await until("HetznerCluster gone", () => get("HetznerCluster", "k8s") === undefined, { timeoutMs: 30_000 });
+    // The whole lifecycle of one cluster and machine stays far within the hourly budget of 3,600.
+    const res = await fetch(`${world.hcloud.url}/locations`, { headers: { Authorization: "Bearer sandbox-token" } });
+    expect(3600 - Number(res.headers.get("ratelimit-remaining"))).toBeLessThan(400);
     for (const [path, key] of [["/networks", "networks"], ["/placement_groups", "placement_groups"], ["/load_balancers", "load_balancers"], ["/servers", "servers"]] as const) {
       expect(await list(path, key, owned), path).toEqual([]);
     }
