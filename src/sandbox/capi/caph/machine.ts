@@ -5,6 +5,7 @@
 // A server already there under that name (a crash between the create and the status write) is
 // adopted. Deleting removes the target and the server, and waits until it is gone.
 import { deleteServer, getServer, listImages, listServers, serverAction } from "../../../providers/hcloud/compute.js";
+import { ExternalError } from "../../../engine/errors.js";
 import { isNotFound } from "../../../providers/hcloud/crud.js";
 import type { HcloudClient } from "../../../providers/hcloud/client.js";
 import type { Server } from "../../../providers/hcloud/schemas.js";
@@ -105,7 +106,7 @@ export function hcloudMachineController(ctx: ProviderContext): AsyncController {
         const networkId = asObj(statusOf(hc).networkStatus).id;
         const pub = asObj(spec.publicNetwork);
         const regions = (Array.isArray(specOf(hc).controlPlaneRegions) ? specOf(hc).controlPlaneRegions : []) as string[];
-        const res = await createCaphServer(client, {
+        const body = {
           name,
           server_type: str(spec.type) ?? "cx33",
           image: images[0]!.id,
@@ -116,7 +117,17 @@ export function hcloudMachineController(ctx: ProviderContext): AsyncController {
           ...(group && typeof group.id === "number" ? { placement_group: group.id } : {}),
           public_net: { enable_ipv4: pub.enableIPv4 !== false, enable_ipv6: pub.enableIPv6 !== false },
           start_after_create: true,
-        });
+        };
+        let res: Awaited<ReturnType<typeof createCaphServer>>;
+        try {
+          res = await createCaphServer(client, body);
+        } catch (err) {
+          // invalid_input or resource_unavailable never succeed on retry: CAPH marks the machine failed and stops.
+          if (!(err instanceof ExternalError) || (err.code !== "invalid_input" && err.code !== "resource_unavailable")) throw err;
+          const msg = `Server creation failed with an irrecoverable error: ${err.message}. If the requested resources (server type or location) become available again, delete the Machine to trigger a new creation attempt.`;
+          write(hm, { ...statusOf(hm), failureReason: "CreateError", failureMessage: msg }, [...conds, notOk("ServerCreateSucceeded", "ServerCreateFailedIrrecoverableError", "Error", msg)]);
+          return;
+        }
         server = res.server;
         bootedAt.set(key, Date.now() + timing.ms("serverCreate"));
       }

@@ -123,4 +123,20 @@ describe("simulated CAPH", () => {
     await until("HetznerCluster nosecret gone", () => get("HetznerCluster", "nosecret") === undefined, { timeoutMs: 30_000 });
     expect(await list("/load_balancers", "load_balancers", "caph-cluster-nosecret=owned")).toEqual([]);
   }, 60_000);
+
+  it("marks a machine Hetzner refuses for good (a server type that does not exist) failed and makes no server", async () => {
+    if (!world.api.get("v1", "Secret", "default", "hetzner")) applySecret(world.api);
+    applyCluster(world.api, "refused", false);
+    await until("HetznerCluster refused ready", () => get("HetznerCluster", "refused")?.status?.ready === true, { timeoutMs: 30_000 });
+    await makeSnapshot(world.hcloud.url, "talos-refused");
+    applyMachine(world.api, "refused", "refused-cp-1", "talos-refused", { type: "cx999" });
+    await until("the irrecoverable condition", () => cond(get("HCloudMachine", "refused-cp-1"), "ServerCreateSucceeded")?.reason === "ServerCreateFailedIrrecoverableError", { timeoutMs: 30_000 });
+    const hm = get("HCloudMachine", "refused-cp-1")!;
+    expect(hm.status.failureMessage).toMatch(/^Server creation failed with an irrecoverable error: .*server type not found/);
+    await world.host.idle();
+    expect(await list("/servers", "servers", "caph-cluster-refused=owned")).toEqual([]);
+    world.api.delete(INFRA, "HCloudMachine", "default", "refused-cp-1");
+    world.api.delete(INFRA, "HetznerCluster", "default", "refused");
+    await until("HetznerCluster refused gone", () => get("HetznerCluster", "refused") === undefined, { timeoutMs: 30_000 });
+  }, 60_000);
 });

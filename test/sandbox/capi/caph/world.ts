@@ -77,7 +77,7 @@ export function applySecret(api: ClusterApi): void {
  * What CAPI core and the bootstrap provider would make for one control-plane machine: the Machine
  * (with its bootstrap data secret) and the HCloudMachine from hk's template, owned by the Machine.
  */
-export function applyMachine(api: ClusterApi, cluster: string, machineName: string, imageName: string): KubeObject {
+export function applyMachine(api: ClusterApi, cluster: string, machineName: string, imageName: string, override: Record<string, unknown> = {}): KubeObject {
   const config = clusterConfigSchema.parse({ name: cluster });
   const template = machineTemplateObject(config, imageName);
   const labels = { "cluster.x-k8s.io/cluster-name": cluster, "cluster.x-k8s.io/control-plane": "" };
@@ -107,7 +107,7 @@ export function applyMachine(api: ClusterApi, cluster: string, machineName: stri
         labels,
         ownerReferences: [{ apiVersion: "cluster.x-k8s.io/v1beta1", kind: "Machine", name: machineName, uid: machine.metadata.uid ?? "", controller: true, blockOwnerDeletion: true }],
       },
-      spec,
+      spec: { ...spec, ...override },
     },
     M,
   );
