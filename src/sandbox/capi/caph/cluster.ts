@@ -32,6 +32,7 @@ export function hetznerClusterController(ctx: ProviderContext): AsyncController 
       if (next) hc = api.update(next, MANAGER);
     } else if (!(hc.metadata.finalizers ?? []).includes(HETZNER_CLUSTER_FINALIZER)) return;
 
+    if (!hc.metadata.deletionTimestamp) claimSecret(hc);
     let token: string;
     try {
       token = readToken(api, hc);
@@ -156,9 +157,34 @@ export function hetznerClusterController(ctx: ProviderContext): AsyncController 
     for (const lb of await listOwnedLoadBalancers(client, name)) await deleteLoadBalancer(client, lb.id);
     for (const g of await listPlacementGroups(client, { labelSelector: ownedSelector(name) })) await deletePlacementGroup(client, g.id);
     for (const n of await listNetworks(client, { labelSelector: ownedSelector(name) })) await deleteNetwork(client, n.id);
+    releaseSecret(hc);
     const fresh = api.get(INFRA, "HetznerCluster", hc.metadata.namespace, name);
     const next = fresh && withoutFinalizer(fresh, HETZNER_CLUSTER_FINALIZER);
     if (next) api.update(next, MANAGER);
+  }
+
+  /**
+   * CAPH's secret manager makes the HetznerCluster an owner (not the controller) of its token
+   * Secret, so clusterctl move takes the Secret along in the pivot; the delete gives it back
+   * first, or the garbage collector would take the Secret with the HetznerCluster.
+   */
+  function claimSecret(hc: KubeObject): void {
+    const secret = secretOf(hc);
+    if (!secret || (secret.metadata.ownerReferences ?? []).some((r) => r.uid === hc.metadata.uid)) return;
+    const ref = { apiVersion: hc.apiVersion, kind: hc.kind, name: hc.metadata.name ?? "", uid: hc.metadata.uid ?? "" };
+    api.update({ ...secret, metadata: { ...secret.metadata, ownerReferences: [...(secret.metadata.ownerReferences ?? []), ref] } }, MANAGER);
+  }
+
+  function releaseSecret(hc: KubeObject): void {
+    const secret = secretOf(hc);
+    const refs = secret?.metadata.ownerReferences ?? [];
+    if (!secret || !refs.some((r) => r.kind === hc.kind && r.name === hc.metadata.name)) return;
+    api.update({ ...secret, metadata: { ...secret.metadata, ownerReferences: refs.filter((r) => !(r.kind === hc.kind && r.name === hc.metadata.name)) } }, MANAGER);
+  }
+
+  function secretOf(hc: KubeObject): KubeObject | undefined {
+    const name = str(asObj(specOf(hc).hetznerSecretRef).name);
+    return name ? api.get("v1", "Secret", hc.metadata.namespace, name) : undefined;
   }
 
   /** The HetznerCluster an HCloudMachine belongs to: its cluster-name label's Cluster's infrastructureRef. */

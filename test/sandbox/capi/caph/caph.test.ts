@@ -52,6 +52,9 @@ describe("simulated CAPH", () => {
     expect(hc.status.hcloudPlacementGroups).toEqual([{ id: groups[0]!.id, name: "control-plane", type: "spread", servers: [] }]);
     expect(cond(hc, "Ready")?.status).toBe("True");
     expect(hc.metadata.finalizers).toContain("infrastructure.cluster.x-k8s.io/hetznercluster");
+    // Owned by the HetznerCluster (not its controller), so clusterctl move takes it along.
+    const tokenSecret = world.api.get("v1", "Secret", "default", "hetzner")!;
+    expect(tokenSecret.metadata.ownerReferences).toEqual([{ apiVersion: INFRA, kind: "HetznerCluster", name: "k8s", uid: hc.metadata.uid }]);
 
     // No snapshot yet: CAPH's message, and no server.
     applyMachine(world.api, "k8s", "k8s-control-plane-abcde", "talos-test");
@@ -102,6 +105,8 @@ describe("simulated CAPH", () => {
     // The whole lifecycle of one cluster and machine stays far within the hourly budget of 3,600.
     const res = await fetch(`${world.hcloud.url}/locations`, { headers: { Authorization: "Bearer sandbox-token" } });
     expect(3600 - Number(res.headers.get("ratelimit-remaining"))).toBeLessThan(400);
+    // Given back before the HetznerCluster went: the garbage collector left the Secret.
+    expect(world.api.get("v1", "Secret", "default", "hetzner")?.metadata.ownerReferences ?? []).toEqual([]);
     for (const [path, key] of [["/networks", "networks"], ["/placement_groups", "placement_groups"], ["/load_balancers", "load_balancers"], ["/servers", "servers"]] as const) {
       expect(await list(path, key, owned), path).toEqual([]);
     }
