@@ -33,6 +33,74 @@ export const lifecycleSchema = z
   })
   .optional();
 
+/** A label's name part, and a label value (empty allowed): the apiserver's qualified-name rules. */
+const QUALIFIED = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** `prefix/name` or `name`: prefix a DNS subdomain of at most 253 characters, name at most 63. */
+function labelKeyProblem(key: string): string | undefined {
+  const slash = key.lastIndexOf("/");
+  const [prefix, rest] = slash < 0 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
+  if (prefix !== undefined && (prefix.length > 253 || !SUBDOMAIN.test(prefix))) return `expected the key's prefix ${JSON.stringify(prefix)} to be a DNS subdomain like example.com`;
+  if (!QUALIFIED.test(rest)) return "expected a key of at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit, after an optional prefix/";
+  return undefined;
+}
+
+const labelKey = z.string().superRefine((k, ctx) => {
+  const problem = labelKeyProblem(k);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+const labelValue = z.string({ error: "expected a label value as a string" }).regex(/^$|^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, { error: "expected a value of at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or empty)" });
+
+/** Labels CAPI copies from a Machine to its Node itself (its metadata propagation), so NodeRestriction does not apply. */
+export const CAPI_SYNCED_LABEL_PREFIXES = ["node-role.kubernetes.io", "node-restriction.kubernetes.io", "node.cluster.x-k8s.io"] as const;
+
+/**
+ * Talos sets machine.nodeLabels with the node's own credentials, and NodeRestriction lets a node
+ * label itself under kubernetes.io or k8s.io only with kubelet.kubernetes.io/, node.kubernetes.io/
+ * and a few well-known keys. CAPI-synced prefixes go through the Machine instead (workers.ts).
+ */
+function kubeletMaySet(key: string): boolean {
+  const slash = key.lastIndexOf("/");
+  if (slash < 0) return true;
+  const prefix = key.slice(0, slash);
+  if ((CAPI_SYNCED_LABEL_PREFIXES as readonly string[]).includes(prefix)) return true;
+  const restricted = /(^|\.)(kubernetes\.io|k8s\.io)$/.test(prefix);
+  if (!restricted) return true;
+  if (/(^|\.)(kubelet|node)\.kubernetes\.io$/.test(prefix)) return true;
+  return ["kubernetes.io/hostname", "kubernetes.io/arch", "kubernetes.io/os", "topology.kubernetes.io/region", "topology.kubernetes.io/zone"].includes(key);
+}
+
+export const taintSchema = z.strictObject({
+  key: labelKey,
+  value: labelValue.optional(),
+  effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"], { error: "expected NoSchedule, PreferNoSchedule or NoExecute" }),
+});
+
+/**
+ * A pool's servers are named as CAPI names its Machines, `<cluster>-<pool>-xxxxx-xxxxx`, and a
+ * server name is the node's hostname (one DNS label, at most 63 characters): with a cluster name
+ * of up to 32, that leaves 18 for the pool.
+ */
+export const workerPoolSchema = z.strictObject({
+  name: z.string({ error: "expected a pool name" }).regex(/^[a-z0-9]([a-z0-9-]{0,16}[a-z0-9])?$/, { error: "expected a lowercase pool name of 1-18 letters, digits and dashes" }),
+  serverType: z.string({ error: "expected a Hetzner server type like cx33" }).min(1, { error: "expected a Hetzner server type like cx33" }),
+  replicas: z.number({ error: "expected a number ≥ 0" }).int({ error: "expected a whole number ≥ 0" }).min(0, { error: "expected a number ≥ 0" }),
+  /** Node labels (Talos machine.nodeLabels; node-role.kubernetes.io/* through the Machine, as CAPI syncs those). */
+  labels: z
+    .record(z.string(), labelValue)
+    .superRefine((labels, ctx) => {
+      // Keys checked here, not by the record: zod reports a bad record key only as "Invalid key in record".
+      for (const key of Object.keys(labels)) {
+        const problem = labelKeyProblem(key);
+        if (problem) ctx.addIssue({ code: "custom", path: [key], message: problem });
+        else if (!kubeletMaySet(key)) ctx.addIssue({ code: "custom", path: [key], message: `the NodeRestriction admission plugin refuses a node's own labels under ${key.slice(0, key.lastIndexOf("/"))}/` });
+      }
+    })
+    .default({}),
+  taints: z.array(taintSchema).default([]),
+});
+
 /** Hetzner's network zone of each location. */
 const NETWORK_ZONE = { nbg1: "eu-central", fsn1: "eu-central", hel1: "eu-central", ash: "us-east", hil: "us-west", sin: "ap-southeast" } as const;
 
@@ -74,6 +142,15 @@ export const clusterConfigSchema = z.strictObject({
       loadBalancerType: z.string().min(1).default("lb11"),
     })
     .prefault({}),
+  /** Worker pools, each a MachineDeployment; none by default (the seed cluster is control-plane only). */
+  workers: z
+    .array(workerPoolSchema)
+    .superRefine((pools, ctx) => {
+      pools.forEach((p, i) => {
+        if (pools.findIndex((q) => q.name === p.name) < i) ctx.addIssue({ code: "custom", path: [i, "name"], message: `pool name ${p.name} is used twice` });
+      });
+    })
+    .default([]),
   network: z
     .strictObject({
       cidr: cidr("the network").default("10.10.0.0/16"),
@@ -116,3 +193,6 @@ export const clusterConfigSchema = z.strictObject({
 
 export type ClusterConfigInput = z.input<typeof clusterConfigSchema>;
 export type ClusterConfig = z.output<typeof clusterConfigSchema>;
+export type WorkerPoolInput = z.input<typeof workerPoolSchema>;
+export type WorkerPool = z.output<typeof workerPoolSchema>;
+export type Taint = z.output<typeof taintSchema>;

@@ -9,8 +9,11 @@ function labelRemoval(): object {
   return { machine: { nodeLabels: { "node.kubernetes.io/exclude-from-external-load-balancers": { $patch: "delete" } } } };
 }
 
-/** eth0 public, eth1 the private network; the kubelet on the external cloud provider, its IP from the network. */
-function machineSettings(config: ClusterConfig): object {
+/**
+ * eth0 public, eth1 the private network; the kubelet on the external cloud provider, its IP from the
+ * network. Workers share it without the Talos API access feature, which Talos allows on control planes only.
+ */
+export function machineSettings(config: ClusterConfig, role: "controlplane" | "worker" = "controlplane"): object {
   return {
     machine: {
       network: { interfaces: [{ interface: "eth0", dhcp: true }, { interface: "eth1", dhcp: true }] },
@@ -20,7 +23,7 @@ function machineSettings(config: ClusterConfig): object {
       },
       features: {
         hostDNS: { enabled: true, forwardKubeDNSToHost: false, resolveMemberNames: true },
-        kubernetesTalosAPIAccess: { enabled: true, allowedRoles: ["os:reader"], allowedKubernetesNamespaces: ["kube-system"] },
+        ...(role === "controlplane" ? { kubernetesTalosAPIAccess: { enabled: true, allowedRoles: ["os:reader"], allowedKubernetesNamespaces: ["kube-system"] } } : {}),
       },
     },
   };

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { clusterConfigSchema } from "../../../src/config/schema.js";
 import { addonObjects } from "../../../src/resources/capi/addons.js";
 import { workloadClusterObjects, type Manifest } from "../../../src/resources/capi/manifests.js";
+import { workerPoolObjects } from "../../../src/resources/capi/workers.js";
 import { checkObject } from "../../../src/sandbox/kube/semantics/schema.js";
 import type { JSONSchemaProps, KubeObject } from "../../../src/sandbox/kube/types.js";
 
@@ -32,8 +33,13 @@ function schemas(): Map<string, JSONSchemaProps> {
   return out;
 }
 
-const config = clusterConfigSchema.parse({});
-const objects: Manifest[] = [...workloadClusterObjects(config, "talos-amd64-v1.12.2"), ...addonObjects(config)];
+const config = clusterConfigSchema.parse({
+  workers: [
+    { name: "general", serverType: "cx33", replicas: 2 },
+    { name: "gpu", serverType: "cx43", replicas: 1, labels: { "node-role.kubernetes.io/gpu": "", "example.com/tier": "fast" }, taints: [{ key: "gpu", effect: "NoSchedule" }, { key: "example.com/dedicated", value: "ml", effect: "NoExecute" }] },
+  ],
+});
+const objects: Manifest[] = [...workloadClusterObjects(config, "talos-amd64-v1.12.2"), ...addonObjects(config), ...workerPoolObjects(config, "talos-amd64-v1.12.2")];
 const bySchema = schemas();
 
 function check(obj: Manifest) {
