@@ -34,16 +34,7 @@ export async function startCaphWorld(providers: readonly SimProvider[]): Promise
   const clusters = await startWorldClusters(dir, { onChange: (e) => hostRef.current?.onCluster(e) });
   const host = startCapiHost({ dir, clusters, hcloudEndpoint: hcloud.url, timing }, providers);
   hostRef.current = host;
-  await clusters.create({ name: "mgmt", kind: "kind", serverVersion: "v1.33.1" });
-  const kubeconfig = join(dir, "mgmt.kubeconfig");
-  await writeFile(kubeconfig, clusters.kubeconfig("mgmt") ?? "", { mode: 0o600 });
-  const io = { env: {}, stdout: () => {}, stderr: () => {} };
-  await init(
-    { kubeconfig, core: "cluster-api:v1.10.10", bootstrap: ["talos:v0.6.11"], controlPlane: ["talos:v0.5.12"], infrastructure: ["hetzner:v1.0.7"], addon: ["helm:v0.4.2"], waitProviders: true, waitProviderTimeoutSeconds: 60 },
-    io,
-  );
-  const api = clusters.api("mgmt");
-  if (!api) throw new Error("management cluster mgmt has no API");
+  const api = await initCluster(dir, clusters, "mgmt");
   const h = host;
   return {
     dir,
@@ -59,6 +50,23 @@ export async function startCaphWorld(providers: readonly SimProvider[]): Promise
     },
   };
 }
+
+/** A kind cluster `name` with the providers installed by the sandbox's clusterctl init; its kubeconfig in dir/<name>.kubeconfig. */
+export async function initCluster(dir: string, clusters: WorldClusters, name: string): Promise<ClusterApi> {
+  await clusters.create({ name, kind: "kind", serverVersion: "v1.33.1" });
+  const kubeconfig = kubeconfigPath(dir, name);
+  await writeFile(kubeconfig, clusters.kubeconfig(name) ?? "", { mode: 0o600 });
+  const io = { env: {}, stdout: () => {}, stderr: () => {} };
+  await init(
+    { kubeconfig, core: "cluster-api:v1.10.10", bootstrap: ["talos:v0.6.11"], controlPlane: ["talos:v0.5.12"], infrastructure: ["hetzner:v1.0.7"], addon: ["helm:v0.4.2"], waitProviders: true, waitProviderTimeoutSeconds: 60 },
+    io,
+  );
+  const api = clusters.api(name);
+  if (!api) throw new Error(`cluster ${name} has no API`);
+  return api;
+}
+
+export const kubeconfigPath = (dir: string, name: string): string => join(dir, `${name}.kubeconfig`);
 
 const M = "caph-test";
 
