@@ -2,6 +2,8 @@
 // (`--flag value`, `--flag=value`, lists comma-separated or repeated); any error is
 // `Error: <message>` on stderr and exit 1. Logs on stderr, data on stdout.
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { deleteProviders } from "./delete.js";
+import { describeCluster } from "./describe.js";
 import { getKubeconfig } from "./get-kubeconfig.js";
 import { init } from "./init.js";
 import type { Io } from "./io.js";
@@ -122,6 +124,63 @@ async function runGetKubeconfig(args: string[], io: Io): Promise<void> {
   await getKubeconfig({ name: positionals[0] ?? "", namespace: str(values.namespace), kubeconfig: str(values.kubeconfig), kubeconfigContext: str(values["kubeconfig-context"]) }, io);
 }
 
+async function runDescribe(raw: string[], io: Io): Promise<void> {
+  // --grouping is a pflag bool (default true): `--grouping=false` turns it off.
+  const args = raw.flatMap((a) => (a === "--grouping=false" ? ["--disable-grouping"] : a === "--grouping" || a === "--grouping=true" ? [] : [a]));
+  const { values, positionals } = parse(args, {
+    ...KUBECONFIG,
+    namespace: { type: "string", short: "n" },
+    "show-conditions": { type: "string" },
+    echo: { type: "boolean" },
+    "disable-no-echo": { type: "boolean" },
+    "show-machinesets": { type: "boolean" },
+    "show-templates": { type: "boolean" },
+    "show-resources": { type: "string" },
+    "disable-grouping": { type: "boolean" },
+    v1beta2: { type: "boolean" },
+    color: { type: "boolean" },
+  });
+  if (positionals.length !== 1) throw new ClusterctlError(`accepts 1 arg(s), received ${positionals.length}`);
+  if (values.v1beta2 === true) throw new ClusterctlError("the sandbox's clusterctl describes v1beta1 conditions only (no --v1beta2)");
+  await describeCluster(
+    {
+      name: positionals[0] ?? "",
+      namespace: str(values.namespace),
+      kubeconfig: str(values.kubeconfig),
+      kubeconfigContext: str(values["kubeconfig-context"]),
+      showConditions: list(values["show-conditions"]),
+      grouping: values["disable-grouping"] !== true,
+    },
+    io,
+  );
+}
+
+async function runDelete(args: string[], io: Io): Promise<void> {
+  const { values } = parse(args, {
+    ...KUBECONFIG,
+    ...PROVIDER_FLAGS({ type: "string", multiple: true }),
+    all: { type: "boolean" },
+    "include-namespace": { type: "boolean" },
+    "include-crd": { type: "boolean" },
+  });
+  if (list(values.ipam).length > 0 || list(values["runtime-extension"]).length > 0) throw new ClusterctlError("the sandbox's clusterctl has no IPAM or runtime-extension providers to delete");
+  await deleteProviders(
+    {
+      kubeconfig: str(values.kubeconfig),
+      kubeconfigContext: str(values["kubeconfig-context"]),
+      all: values.all === true,
+      core: str(values.core),
+      bootstrap: list(values.bootstrap),
+      controlPlane: list(values["control-plane"]),
+      infrastructure: list(values.infrastructure),
+      addon: list(values.addon),
+      includeNamespace: values["include-namespace"] === true,
+      includeCrd: values["include-crd"] === true,
+    },
+    io,
+  );
+}
+
 async function runMove(args: string[], io: Io): Promise<void> {
   const { values } = parse(args, {
     ...KUBECONFIG,
@@ -164,6 +223,8 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<void>> = {
   init: runInit,
   "get kubeconfig": runGetKubeconfig,
   move: runMove,
+  "describe cluster": runDescribe,
+  delete: runDelete,
   "upgrade plan": runUpgradePlan,
   "upgrade apply": runUpgradeApply,
   version,
