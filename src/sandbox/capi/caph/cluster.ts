@@ -10,7 +10,7 @@ import { asArray, asObj, str, writeStatus, type Obj } from "../../kube/controlle
 import type { KubeObject } from "../../kube/types.js";
 import { mapped, self, splitKey, type AsyncController, type ReconcileResult } from "../runtime.js";
 import type { ProviderContext } from "../types.js";
-import { caphClient, createLoadBalancer, createNetwork, createPlacementGroup, lbAction, listOwnedLoadBalancers, ownedLabels, ownedSelector, readToken, TokenError, type CaphLoadBalancer } from "./hcloud.js";
+import { caphClient, tokenRejected, createLoadBalancer, createNetwork, createPlacementGroup, lbAction, listOwnedLoadBalancers, ownedLabels, ownedSelector, readToken, TokenError, type CaphLoadBalancer } from "./hcloud.js";
 import { CAPI, clean, CLUSTER_NAME_LABEL, HETZNER_CLUSTER_FINALIZER, INFRA, leaveAlone, MANAGER, notOk, ok, specOf, statusOf, withConditions, withFinalizer, withoutFinalizer, type Cond } from "./objects.js";
 import { suffix } from "../../kube/controllers/meta.js";
 
@@ -42,7 +42,19 @@ export function hetznerClusterController(ctx: ProviderContext): AsyncController 
       return { requeueAfterMs: 1_000 };
     }
     const client = caphClient(token, ctx.hcloudEndpoint, timing, signal);
-    if (hc.metadata.deletionTimestamp) return remove(hc, client);
+    try {
+      if (hc.metadata.deletionTimestamp) return await remove(hc, client);
+      await ensure(hc, client, signal);
+    } catch (err) {
+      if (!tokenRejected(err, signal)) throw err;
+      const fresh = api.get(INFRA, "HetznerCluster", namespace, name);
+      if (fresh) write(fresh, statusOf(fresh), [notOk("HCloudTokenAvailable", "HCloudCredentialsInvalid", "Error", "wrong hcloud token")]);
+    }
+  }
+
+  async function ensure(hcIn: KubeObject, client: HcloudClient, signal: AbortSignal): Promise<void> {
+    let hc = hcIn;
+    const name = hc.metadata.name ?? "";
 
     const spec = specOf(hc);
     const conds: Cond[] = [ok("HCloudTokenAvailable")];

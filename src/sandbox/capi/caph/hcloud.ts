@@ -3,6 +3,7 @@
 // function for (networks, placement groups, load balancers and their actions). Every call goes
 // over real HTTP to the emulator, as CAPH's hcloud-go calls go to Hetzner.
 import { z } from "zod";
+import { AbortError } from "../../../engine/errors.js";
 import { HcloudClient } from "../../../providers/hcloud/client.js";
 import { postAction } from "../../../providers/hcloud/crud.js";
 import { listServers } from "../../../providers/hcloud/compute.js";
@@ -37,6 +38,11 @@ export function readToken(api: ClusterApi, hetznerCluster: KubeObject): string {
   const token = b64 === undefined ? str(asObj(secret.stringData)[key ?? ""]) : Buffer.from(b64, "base64").toString("utf8");
   if (!token || token.trim() === "") throw new TokenError("HCloudCredentialsInvalid", "invalid or not specified hcloud token in Hetzner secret");
   return token.trim();
+}
+
+/** Hetzner refused the token (401, or a read-only token's write): CAPH says "wrong hcloud token" and waits for the Secret to change. */
+export function tokenRejected(err: unknown, signal: AbortSignal): boolean {
+  return !signal.aborted && err instanceof AbortError;
 }
 
 /** A client on the emulator, polling actions at a pace fitted to the world's timing. */

@@ -13,7 +13,7 @@ import { asArray, asObj, str, writeStatus, type Obj } from "../../kube/controlle
 import type { KubeObject } from "../../kube/types.js";
 import { mapped, self, splitKey, type AsyncController, type ReconcileResult } from "../runtime.js";
 import type { ProviderContext } from "../types.js";
-import { caphClient, createCaphServer, getLoadBalancerFull, lbAction, ownedLabels, readToken, TokenError } from "./hcloud.js";
+import { caphClient, tokenRejected, createCaphServer, getLoadBalancerFull, lbAction, ownedLabels, readToken, TokenError } from "./hcloud.js";
 import { CAPI, clean, CLUSTER_NAME_LABEL, HCLOUD_MACHINE_FINALIZER, INFRA, leaveAlone, MANAGER, notOk, ok, specOf, statusOf, withConditions, withFinalizer, withoutFinalizer, type Cond } from "./objects.js";
 
 const IMAGE_NAME_LABEL = "caph-image-name";
@@ -38,6 +38,17 @@ export function hcloudMachineController(ctx: ProviderContext): AsyncController {
   const write = (hm: KubeObject, status: Obj, conds: Cond[]) => writeStatus(api, hm, clean({ ...status, conditions: withConditions(statusOf(hm).conditions, conds) }), MANAGER);
 
   async function reconcile(key: string, signal: AbortSignal): Promise<ReconcileResult> {
+    try {
+      return await reconcileMachine(key, signal);
+    } catch (err) {
+      if (!tokenRejected(err, signal)) throw err;
+      const { namespace, name } = splitKey(key);
+      const hm = api.get(INFRA, "HCloudMachine", namespace, name);
+      if (hm) write(hm, statusOf(hm), [notOk("HCloudTokenAvailable", "HCloudCredentialsInvalid", "Error", "wrong hcloud token")]);
+    }
+  }
+
+  async function reconcileMachine(key: string, signal: AbortSignal): Promise<ReconcileResult> {
     const { namespace, name } = splitKey(key);
     let hm = api.get(INFRA, "HCloudMachine", namespace, name);
     if (!hm || leaveAlone(api, hm)) return;

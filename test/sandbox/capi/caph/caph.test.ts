@@ -144,4 +144,19 @@ describe("simulated CAPH", () => {
     world.api.delete(INFRA, "HetznerCluster", "default", "refused");
     await until("HetznerCluster refused gone", () => get("HetznerCluster", "refused") === undefined, { timeoutMs: 30_000 });
   }, 60_000);
+
+  it("says wrong hcloud token when Hetzner refuses the token, and goes on once the Secret holds a good one", async () => {
+    if (world.api.get("v1", "Secret", "default", "hetzner")) world.api.delete("v1", "Secret", "default", "hetzner");
+    // The emulator takes ro- tokens as read-only: every write answers 401.
+    world.api.create({ apiVersion: "v1", kind: "Secret", metadata: { name: "hetzner", namespace: "default" }, data: { "hcloud-token": Buffer.from("ro-token").toString("base64") } }, "test");
+    applyCluster(world.api, "badtoken", false);
+    await until("HCloudCredentialsInvalid", () => cond(get("HetznerCluster", "badtoken"), "HCloudTokenAvailable")?.reason === "HCloudCredentialsInvalid", { timeoutMs: 30_000 });
+    expect(cond(get("HetznerCluster", "badtoken"), "HCloudTokenAvailable")).toMatchObject({ status: "False", severity: "Error", message: "wrong hcloud token" });
+    expect(await list("/networks", "networks", "caph-cluster-badtoken=owned")).toEqual([]);
+    const secret = world.api.get("v1", "Secret", "default", "hetzner")!;
+    world.api.update({ ...secret, data: { "hcloud-token": Buffer.from("sandbox-token").toString("base64") } }, "test");
+    await until("HetznerCluster badtoken ready", () => get("HetznerCluster", "badtoken")?.status?.ready === true, { timeoutMs: 30_000 });
+    world.api.delete(INFRA, "HetznerCluster", "default", "badtoken");
+    await until("HetznerCluster badtoken gone", () => get("HetznerCluster", "badtoken") === undefined, { timeoutMs: 30_000 });
+  }, 60_000);
 });
