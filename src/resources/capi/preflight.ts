@@ -20,7 +20,8 @@ function semver(v: string): Semver {
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
 }
 
-function below(v: string, limit: string): boolean {
+/** `v` is an older release than `limit` (both vX.Y.Z). */
+export function below(v: string, limit: string): boolean {
   const [a, b] = [semver(v), semver(limit)];
   for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return (a[i] ?? 0) < (b[i] ?? 0);
   return false;
