@@ -6,7 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExternalError } from "../../../src/engine/errors.js";
-import { clusterctlGetKubeconfig, clusterctlInit, clusterctlUpgradeApply, clusterctlVersion, type CapiProviderSet, type ClusterctlEnv } from "../../../src/providers/clusterctl.js";
+import { clusterConfigSchema } from "../../../src/config/schema.js";
+import { workloadClusterObjects } from "../../../src/resources/capi/manifests.js";
+import { clusterctlDescribe, clusterctlGetKubeconfig, clusterctlInit, clusterctlUpgradeApply, clusterctlVersion, type CapiProviderSet, type ClusterctlEnv } from "../../../src/providers/clusterctl.js";
 import type { ClusterApi } from "../../../src/sandbox/kube/types.js";
 import { sandboxToolEnv } from "../../../src/sandbox/tools-env.js";
 import { openSandbox, type SandboxConnection } from "../../../src/sandbox/world.js";
@@ -70,5 +72,16 @@ describe("the clusterctl client on the emulated clusterctl", () => {
     api.create({ apiVersion: "v1", kind: "Secret", metadata: { name: "k8s-kubeconfig", namespace: "default" }, data: { value: Buffer.from(value).toString("base64") } } as never, "test");
     expect(await clusterctlGetKubeconfig(env, { kubeconfig, cluster: "k8s" })).toBe(`${value}\n`);
     await expect(clusterctlGetKubeconfig(env, { kubeconfig, cluster: "nope" })).rejects.toThrow('clusterctl get kubeconfig nope failed: "nope-kubeconfig" not found in namespace "default"');
+  }, 60_000);
+
+  it("describe prints the Cluster's tree from its objects, and names a missing cluster", async () => {
+    for (const o of workloadClusterObjects(clusterConfigSchema.parse({}), "talos-amd64-v1.12.2").filter((x) => ["Cluster", "HetznerCluster", "TalosControlPlane"].includes(x.kind))) {
+      // Paused, so the simulated providers (which leave paused clusters alone) add no Machines meanwhile.
+      const obj = o.kind === "Cluster" ? { ...o, spec: { ...(o.spec as object), paused: true } } : o;
+      api.create(obj as never, "test");
+    }
+    const out = await clusterctlDescribe(env, { kubeconfig, cluster: "k8s", namespace: "default" });
+    expect(out.split("\n").map((l) => l.split(/\s{2,}/)[0])).toEqual(["NAME", "Cluster/k8s", "├─ClusterInfrastructure - HetznerCluster/k8s", "└─ControlPlane - TalosControlPlane/k8s-control-plane", ""]);
+    await expect(clusterctlDescribe(env, { kubeconfig, cluster: "nope" })).rejects.toThrow('clusterctl describe cluster nope failed: clusters.cluster.x-k8s.io "nope" not found');
   }, 60_000);
 });
