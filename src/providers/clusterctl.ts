@@ -124,9 +124,10 @@ export async function clusterctlInit(e: ClusterctlEnv, o: { kubeconfig: string; 
   await runClusterctl(e, args, "clusterctl init");
 }
 
-/** `clusterctl upgrade apply --core ns/name:version …`: every provider to the given version. */
-export async function clusterctlUpgradeApply(e: ClusterctlEnv, o: { kubeconfig: string; providers: CapiProviderSet }): Promise<void> {
-  const args = ["upgrade", "apply", ...FLAGS.flatMap(([k, flag]) => [flag, upgradeTarget(k, o.providers[k])]), ...kube(o)];
+/** `clusterctl upgrade apply --core ns/name:version … --wait-providers`: every provider to the given version, its controller rolled out. */
+export async function clusterctlUpgradeApply(e: ClusterctlEnv, o: { kubeconfig: string; providers: CapiProviderSet; waitTimeoutSeconds?: number }): Promise<void> {
+  const args = ["upgrade", "apply", ...FLAGS.flatMap(([k, flag]) => [flag, upgradeTarget(k, o.providers[k])]), ...kube(o), "--wait-providers"];
+  if (o.waitTimeoutSeconds !== undefined) args.push("--wait-provider-timeout", String(o.waitTimeoutSeconds));
   await runClusterctl(e, args, "clusterctl upgrade apply");
 }
 

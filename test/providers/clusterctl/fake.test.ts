@@ -79,7 +79,7 @@ describe("clusterctl client argv and env", () => {
     expect(err).toBeInstanceOf(ExternalError);
     expect((err as Error).message).toBe('clusterctl upgrade apply failed: failed to get provider components for the "cluster-api" provider: target version v9.9.9 not found');
     expect(recorded()).toEqual([
-      "upgrade|apply|--core|capi-system/cluster-api:v9.9.9|--bootstrap|cabpt-system/talos:v0.6.11|--control-plane|cacppt-system/talos:v0.5.12|--infrastructure|caph-system/hetzner:v1.0.7|--addon|caaph-system/helm:v0.4.2|--kubeconfig|/k/m|VC=true",
+      "upgrade|apply|--core|capi-system/cluster-api:v9.9.9|--bootstrap|cabpt-system/talos:v0.6.11|--control-plane|cacppt-system/talos:v0.5.12|--infrastructure|caph-system/hetzner:v1.0.7|--addon|caaph-system/helm:v0.4.2|--kubeconfig|/k/m|--wait-providers|VC=true",
     ]);
   });
 
