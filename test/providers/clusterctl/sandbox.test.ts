@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExternalError } from "../../../src/engine/errors.js";
 import { clusterConfigSchema } from "../../../src/config/schema.js";
 import { workloadClusterObjects } from "../../../src/resources/capi/manifests.js";
-import { clusterctlDescribe, clusterctlGetKubeconfig, clusterctlInit, clusterctlUpgradeApply, clusterctlVersion, type CapiProviderSet, type ClusterctlEnv } from "../../../src/providers/clusterctl.js";
+import { clusterctlDescribe, clusterctlGetKubeconfig, clusterctlInit, clusterctlMove, clusterctlUpgradeApply, clusterctlVersion, type CapiProviderSet, type ClusterctlEnv } from "../../../src/providers/clusterctl.js";
 import type { ClusterApi } from "../../../src/sandbox/kube/types.js";
 import { sandboxToolEnv } from "../../../src/sandbox/tools-env.js";
 import { openSandbox, type SandboxConnection } from "../../../src/sandbox/world.js";
@@ -83,5 +83,14 @@ describe("the clusterctl client on the emulated clusterctl", () => {
     const out = await clusterctlDescribe(env, { kubeconfig, cluster: "k8s", namespace: "default" });
     expect(out.split("\n").map((l) => l.split(/\s{2,}/)[0])).toEqual(["NAME", "Cluster/k8s", "├─ClusterInfrastructure - HetznerCluster/k8s", "└─ControlPlane - TalosControlPlane/k8s-control-plane", ""]);
     await expect(clusterctlDescribe(env, { kubeconfig, cluster: "nope" })).rejects.toThrow('clusterctl describe cluster nope failed: clusters.cluster.x-k8s.io "nope" not found');
+  }, 60_000);
+
+  it("move --dry-run reports the Clusters it would move and moves nothing; a real move to a bare cluster is refused", async () => {
+    expect(await clusterctlMove(env, { kubeconfig, toKubeconfig: kubeconfig, namespace: "default", dryRun: true })).toEqual({ moved: 1 });
+    expect(api.get("cluster.x-k8s.io/v1beta1", "Cluster", "default", "k8s")).toBeDefined();
+    await conn.clusters?.create({ name: "bare", kind: "kind", serverVersion: "v1.33.1" });
+    const bare = join(dir, "bare.kubeconfig");
+    await writeFile(bare, conn.clusters?.kubeconfig("bare") ?? "", { mode: 0o600 });
+    await expect(clusterctlMove(env, { kubeconfig, toKubeconfig: bare })).rejects.toThrow(/^clusterctl move failed: \[provider addon-helm not found in the target cluster, .*provider cluster-api not found in the target cluster\]$/);
   }, 60_000);
 });
