@@ -1,8 +1,14 @@
 // Checks of the config that need no API: the provider matrix on one Cluster API contract, the
-// known CACPPT rolling-update deadlock, Kubernetes against what the Talos release supports, and
-// what Hetzner's firewall does not cover. Each finding says what to do; the plan and `hk doctor`
-// print them.
+// known CACPPT rolling-update deadlock, Kubernetes against what the Talos release supports, what
+// Hetzner's firewall does not cover, the machine config against Hetzner's user_data limit and the
+// worker pools. `hcloudChecks` adds what needs the Hetzner API: every server type sold in the
+// location, not deprecated there, and of the image's architecture. Each finding says what to do;
+// the plan and `hk doctor` print them.
+import { z } from "zod";
 import type { ClusterConfig } from "../../config/schema.js";
+import type { HcloudClient } from "../../providers/hcloud/index.js";
+import { controlPlanePatches } from "./talos-patches.js";
+import { workerPatches } from "./workers.js";
 
 export interface Finding {
   check: string;
@@ -107,6 +113,64 @@ function loadBalancerExposure(config: ClusterConfig): Finding {
   };
 }
 
+/**
+ * Hetzner refuses a server whose user_data exceeds 32 KiB, and CAPH passes the whole generated
+ * machine config as user_data. CABPT/CACPPT encode it without Talos's documentation comments; a
+ * comment-free generated controlplane config (certificates, keys, tokens, defaults) is taken here
+ * as 8 KiB, a deliberately high estimate of the ~5-7 KiB such a file is (not measured in this
+ * offline tree: no talosctl here). The strategic patches are added as written.
+ */
+export const USER_DATA_LIMIT = 32 * 1024;
+export const GENERATED_BASE_BYTES = 8 * 1024;
+
+function userDataSize(config: ClusterConfig): Finding {
+  const bytes = (patches: string[]) => GENERATED_BASE_BYTES + patches.reduce((n, p) => n + Buffer.byteLength(p), 0);
+  const roles = [{ role: "control plane", size: bytes(controlPlanePatches(config)) }, ...config.workers.map((w) => ({ role: `pool ${w.name}`, size: bytes(workerPatches(config, w)) }))];
+  const largest = roles.reduce((a, b) => (b.size > a.size ? b : a));
+  const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+  const check = "machine config size";
+  if (largest.size <= USER_DATA_LIMIT) return { check, ok: true, severity: "error", message: `largest machine config (${largest.role}) about ${kib(largest.size)}, under Hetzner's 32 KiB user_data limit` };
+  return { check, ok: false, severity: "error", message: `the ${largest.role}'s machine config is about ${kib(largest.size)}, over Hetzner's 32 KiB user_data limit: the server would be refused`, fix: "drop labels, taints or firewall rules from the config, or move large settings into manifests applied after the bootstrap" };
+}
+
+/** A pool at zero is a pool kept for later; say so, in case it was meant to run. */
+function workerPools(config: ClusterConfig): Finding[] {
+  return config.workers
+    .filter((w) => w.replicas === 0)
+    .map((w) => ({ check: `worker pool ${w.name}`, ok: false, severity: "warning" as const, message: `workers[${config.workers.indexOf(w)}] ${w.name} has replicas 0: its MachineDeployment exists but makes no servers`, fix: `set workers[${config.workers.indexOf(w)}].replicas to run it, or remove the pool` }));
+}
+
 export function configChecks(config: ClusterConfig): Finding[] {
-  return [...contract(config), cacpptDeadlock(config), kubernetesOnTalos(config), loadBalancerExposure(config)];
+  return [...contract(config), cacpptDeadlock(config), kubernetesOnTalos(config), loadBalancerExposure(config), userDataSize(config), ...workerPools(config)];
+}
+
+/** What GET /server_types says of availability: prices per location, and deprecation overall or per location. */
+const availabilitySchema = z.object({
+  name: z.string(),
+  architecture: z.enum(["x86", "arm"]),
+  prices: z.array(z.object({ location: z.string() })),
+  deprecation: z.object({ unavailable_after: z.string() }).nullable().optional(),
+  locations: z.array(z.object({ name: z.string(), deprecation: z.object({ unavailable_after: z.string() }).nullable().optional() })).optional(),
+});
+
+const ARCH = { amd64: "x86", arm64: "arm" } as const;
+
+/** Every server type the config names (control plane and each pool): sold in the location, not deprecated there, of the image's architecture. */
+export async function hcloudChecks(client: HcloudClient, config: ClusterConfig): Promise<Finding[]> {
+  const types = await client.cached("server_types_availability", () => client.list("/server_types", "server_types", availabilitySchema));
+  const location = config.hcloud.location;
+  const arch = ARCH[config.talos.arch];
+  const uses = [{ path: "controlPlane.serverType", type: config.controlPlane.serverType }, ...config.workers.map((w, i) => ({ path: `workers[${i}].serverType`, type: w.serverType }))];
+  return uses.map(({ path, type }): Finding => {
+    const check = `server type ${type}`;
+    const sameArch = types.filter((t) => t.architecture === arch && t.prices.some((p) => p.location === location)).map((t) => t.name);
+    const offer = `choose one sold in ${location} for ${config.talos.arch}: ${sameArch.join(", ")}`;
+    const t = types.find((x) => x.name === type);
+    if (!t) return { check, ok: false, severity: "error", message: `${path} ${type}: Hetzner Cloud has no such server type`, fix: offer };
+    if (!t.prices.some((p) => p.location === location)) return { check, ok: false, severity: "error", message: `${path} ${type} is not sold in ${location}`, fix: offer };
+    if (t.architecture !== arch) return { check, ok: false, severity: "error", message: `${path} ${type} is ${t.architecture === "arm" ? "arm64" : "x86 (amd64)"}, but the Talos image is ${config.talos.arch}`, fix: `${offer}; or set talos.arch to ${t.architecture === "arm" ? "arm64" : "amd64"}` };
+    const deprecation = t.locations?.find((l) => l.name === location)?.deprecation ?? t.deprecation;
+    if (deprecation) return { check, ok: false, severity: "warning", message: `${path} ${type} is deprecated in ${location}, unavailable after ${deprecation.unavailable_after}: new servers (a roll, a scale-up) will then be refused`, fix: offer };
+    return { check, ok: true, severity: "error", message: `${path} ${type} is sold in ${location} for ${config.talos.arch}` };
+  });
 }
