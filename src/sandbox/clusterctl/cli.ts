@@ -231,12 +231,16 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<void>> = {
 };
 
 /** Runs one clusterctl command line; returns the exit code. */
-export async function runClusterctl(argv: string[], io: Io): Promise<number> {
+export async function runClusterctl(all: string[], io: Io): Promise<number> {
+  // --config is a root flag, taken anywhere on the line (also before the command words).
+  const config = configFlag(all);
+  const at = all.findIndex((a) => a === "--config" || a.startsWith("--config="));
+  const argv = at < 0 ? all : all.filter((_, i) => i !== at && !(all[at] === "--config" && i === at + 1));
   const words = argv.filter((a) => !a.startsWith("-"));
   const key = [words.slice(0, 2).join(" "), words[0] ?? ""].find((k) => k in COMMANDS);
   try {
     if (!key) throw new ClusterctlError(words[0] ? `unknown command "${words[0]}" for "clusterctl"` : "the sandbox's clusterctl needs a command: init, upgrade, move, get kubeconfig, describe, delete or version");
-    const config = configFlag(argv);
+    if (at >= 0 && !config) throw new ClusterctlError("flag needs an argument: --config");
     // Read and checked as clusterctl does; components still come from the sandbox's own (config.ts).
     if (config !== undefined) loadConfig(config, io.env);
     const rest = [...argv];

@@ -115,8 +115,9 @@ describe("clusterctl --config", () => {
 
   it("refuses a provider entry clusterctl would refuse, and a missing file", async () => {
     const bad = await kube.file("bad.yaml", "providers:\n  - name: cluster-api\n    url: file:///x/core-components.yaml\n    type: InfrastructureProvider\n");
-    expect(await clusterctl(["version", "--config", bad])).toMatchObject({ exitCode: 1, stderr: "Error: invalid provider configuration: name cluster-api must be used with the CoreProvider type\n" });
+    expect(await clusterctl(["--config", bad, "version"])).toMatchObject({ exitCode: 1, stderr: "Error: invalid provider configuration: name cluster-api must be used with the CoreProvider type\n" });
     expect((await clusterctl(["version", "--config=/nope/clusterctl.yaml"])).stderr).toBe("Error: failed to initialize the configuration reader: open /nope/clusterctl.yaml: no such file or directory\n");
+    expect((await clusterctl(["version", "--config"])).stderr).toBe("Error: flag needs an argument: --config\n");
   });
 });
 
