@@ -25,6 +25,16 @@ export default defineConfig({
   },
   kubernetes: { version: "v1.32.2" },
   controlPlane: { replicas: 3, serverType: "cx33", loadBalancerType: "lb11" },
+  // Worker pools, each a MachineDeployment of `replicas` servers named <name>-<pool>-xxxxx-xxxxx;
+  // none by default (seed 001 runs its workloads on the control plane). A new serverType, label
+  // or taint replaces the pool's servers one at a time; replicas only adds or removes servers.
+  // Labels a node may not set itself (NodeRestriction) are refused, except node-role.kubernetes.io/*,
+  // which Cluster API copies from the Machine.
+  // workers: [
+  //   { name: "general", serverType: "cx43", replicas: 2 },
+  //   { name: "gpu", serverType: "ccx33", replicas: 1, labels: { "node-role.kubernetes.io/gpu": "" },
+  //     taints: [{ key: "example.com/gpu", value: "true", effect: "NoSchedule" }] },
+  // ],
   network: {
     cidr: "10.10.0.0/16",
     controlPlaneSubnet: "10.10.64.0/25", // must lie inside `cidr`

@@ -31,6 +31,8 @@ describe("hk doctor", () => {
     expect(r.stdout).toContain("✓ clusterctl: clusterctl v1.10.10");
     expect(r.stdout).toContain("✓ docker: not needed under --sandbox");
     expect(r.stdout).toContain("✗ load balancer exposure (warning):");
+    expect(r.stdout).toContain("✓ server type cx33: controlPlane.serverType cx33 is sold in nbg1 for amd64");
+    expect(r.stdout).toContain("✓ machine config size: largest machine config (control plane) about");
     expect(r.stdout).toContain("Ready to bootstrap.");
     expect(r.code).toBe(0);
   });
@@ -45,6 +47,7 @@ describe("hk doctor", () => {
     expect(r.stdout).toContain("✗ kind: kind v0.20.0 is too old (hk needs v0.27 or later)\n    install kind v0.29");
     expect(r.stdout).toContain("✗ clusterctl: clusterctl v1.9.4 does not match versions.clusterApi v1.10.10\n    install clusterctl v1.10.10");
     expect(r.stdout).toContain("✗ docker: the Docker daemon does not answer: Cannot connect to the Docker daemon");
+    expect(r.stdout).toContain("✗ Hetzner server types (warning): HCLOUD_TOKEN is not set");
     expect(r.stdout).toContain("3 checks stop the bootstrap: fix them first.");
     expect(r.code).toBe(1);
     expect(await readFile(join(bin, "clusterctl.calls"), "utf8")).toBe("version -o short\n");
