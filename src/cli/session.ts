@@ -38,7 +38,7 @@ export interface Session {
  * (sandbox world opened, token checked; with "write", checked for write access too); without,
  * types exist only to plan the graph's shape.
  */
-export async function openTarget(loaded: LoadedConfig, opts: GlobalOptions, connect: boolean | "write" = true): Promise<Target> {
+export async function openTarget(loaded: LoadedConfig, opts: GlobalOptions, connect: boolean | "write" = true, destroying = false): Promise<Target> {
   if (loaded.kind === "stack") {
     const m = loaded.module;
     const stack: Stack = { name: m.name, resources: m.resources };
@@ -46,7 +46,7 @@ export async function openTarget(loaded: LoadedConfig, opts: GlobalOptions, conn
     return { stack, registry: makeRegistry(m.types), close: async () => undefined };
   }
   const { openClusterTarget } = await import("./cluster-target.js");
-  return openClusterTarget(loaded.config, opts, paths(opts).sandboxDir, connect);
+  return openClusterTarget(loaded.config, opts, paths(opts).sandboxDir, connect, destroying);
 }
 
 export async function openSession(opts: GlobalOptions, command: string, lock = true): Promise<Session> {
@@ -63,7 +63,7 @@ export async function openSession(opts: GlobalOptions, command: string, lock = t
   let target: Target | undefined;
   try {
     // apply and destroy change things: a read-only token is refused now, not half way through.
-    target = await openTarget(loaded, opts, /^hk (apply|destroy)\b/.test(command) ? "write" : true);
+    target = await openTarget(loaded, opts, /^hk (apply|destroy)\b/.test(command) ? "write" : true, /^hk destroy\b/.test(command));
     const types = target.registry;
     const store = await StateStore.open(sp, {
       stack: target.stack.name,

@@ -1,10 +1,10 @@
-// The cluster config as hk's resource graph. For now the Hetzner part: the Talos snapshot CAPH
-// boots from and the firewall that guards the nodes CAPH will make; later issues add the kind
-// bootstrap cluster, the Cluster API providers and manifests, the pivot and ArgoCD.
+// The cluster config as hk's resource graph: the Talos snapshot CAPH boots from and the firewall
+// that guards the nodes CAPH makes (the Hetzner part), then the Cluster API part (capi/graph.ts):
+// kind bootstrap cluster, providers, the workload cluster's objects, the pivot. ArgoCD comes later.
 import type { ClusterConfig } from "../config/schema.js";
 import type { Lifecycle, ResourceDecl, Stack } from "../engine/declaration.js";
-import type { HcloudClient } from "../providers/hcloud/index.js";
-import { clusterIndirectCosts, defaultFirewallRules, defaultSelector, type FirewallRule } from "./hcloud/index.js";
+import { capiResources, CLUSTER_ADDRESS } from "./capi/graph.js";
+import { defaultFirewallRules, defaultSelector, type FirewallRule } from "./hcloud/index.js";
 
 export const IMAGE_ADDRESS = "hcloud_talos_image.talos";
 export const FIREWALL_ADDRESS = "hcloud_firewall.cluster";
@@ -35,7 +35,14 @@ function firewallRules(config: ClusterConfig): FirewallRule[] {
   return [...defaultFirewallRules(config.firewall.adminCidrs), ...extra];
 }
 
-export function clusterResources(config: ClusterConfig): ResourceDecl[] {
+export interface ClusterStackOptions {
+  /** The state file: kubeconfig, talosconfig and kind's kubeconfig are written beside it. */
+  statePath: string;
+  /** The Hetzner API token CAPH and the CCM are given (sensitive). */
+  hcloudToken: string;
+}
+
+export function clusterResources(config: ClusterConfig, o: ClusterStackOptions): ResourceDecl[] {
   const t = config.talos;
   const image: ResourceDecl = {
     address: IMAGE_ADDRESS,
@@ -60,27 +67,20 @@ export function clusterResources(config: ClusterConfig): ResourceDecl[] {
     },
     ...lifecycle(config.firewall.lifecycle),
   };
-  return [image, firewall];
+  return [image, firewall, ...capiResources(config, { ...o, imageAddress: IMAGE_ADDRESS, imageName: imageName(config), firewallAddress: FIREWALL_ADDRESS })];
 }
 
-export function clusterStack(config: ClusterConfig, client: HcloudClient | undefined): Stack {
-  const stack: Stack = {
+export function clusterStack(config: ClusterConfig, o: ClusterStackOptions): Stack {
+  return {
     name: config.name,
-    resources: clusterResources(config),
+    resources: clusterResources(config, o),
     outputs: {
       imageName: { $ref: IMAGE_ADDRESS, path: "imageName" },
       imageId: { $ref: IMAGE_ADDRESS, path: "imageId" },
       firewallId: { $ref: FIREWALL_ADDRESS, path: "firewallId" },
+      kubeconfig: { $ref: CLUSTER_ADDRESS, path: "kubeconfig" },
+      talosconfig: { $ref: CLUSTER_ADDRESS, path: "talosconfig" },
+      endpoint: { $ref: CLUSTER_ADDRESS, path: "endpoint" },
     },
   };
-  if (client) {
-    stack.indirectCosts = () =>
-      clusterIndirectCosts(client, {
-        location: config.hcloud.location,
-        serverType: config.controlPlane.serverType,
-        controlPlaneReplicas: config.controlPlane.replicas,
-        loadBalancerType: config.controlPlane.loadBalancerType,
-      });
-  }
-  return stack;
 }

@@ -18,7 +18,8 @@ import { ownerLabels, ownerMark } from "../hcloud/labels.js";
 import { applyInOrder, deleteInOrder, type SetTimeouts } from "../kube/apply-set.js";
 import { objectInput, objectKey, type ObjectInput } from "../kube/objects-input.js";
 import { projectOnto } from "../kube/project.js";
-import { clientFor, clusterRef, locateCluster, type Located, type ManagementPaths } from "./management.js";
+import { clientFor, clusterRef, locateCluster, pauseWhereReachable, type Located, type ManagementPaths } from "./management.js";
+import { CCM_SECRET } from "./addons.js";
 import { HETZNER_SECRET } from "./manifests.js";
 import { machinesLeft, pollUntil, waitNodesReady, waitRolledOut } from "./waits.js";
 
@@ -40,6 +41,13 @@ const inputsSchema = jsonInputs(
     hcloudToken: z.string().min(1),
     /** Nodes the workload cluster has when every machine has joined. */
     expectedNodes: z.number().int().min(1),
+    /** The network the Hetzner CCM routes on: its Secret kube-system/hcloud (token, network) goes into the workload cluster. */
+    ccmNetwork: z.string().min(1),
+    /**
+     * Observed, never declared: how a destroy takes it down. "cluster-api" (the Cluster deleted by
+     * its controllers, from kind) or "direct: WHY" (what Cluster API made is deleted by hk's sweep).
+     */
+    teardown: z.string().default("cluster-api"),
     /** "present" when both files exist: a file removed by hand shows as a change, and apply writes it again. */
     localFiles: z.enum(["present", "missing"]).default("present"),
     timeouts: z.object({ initializedSeconds: z.number().int().positive(), readySeconds: z.number().int().positive(), deletedSeconds: z.number().int().positive() }),
@@ -65,6 +73,12 @@ export type CapiClusterOutputs = z.output<typeof capiClusterOutputs>;
 type Applied = CapiClusterOutputs["applied"][number];
 
 export interface CapiClusterDeps {
+  /** A destroy is planned: an unreachable cluster is a reason to tear down directly, not an error. */
+  destroying?: boolean;
+  /** Why no bootstrap cluster can be made now (real mode: kind or Docker missing), or undefined. */
+  bootstrapUnusable?: () => Promise<string | undefined>;
+  /** The plan's lines for a change (servers added, nodes replaced one at a time). */
+  consequences?: (before: CapiClusterInputs | undefined, after: CapiClusterInputs) => string[];
   /** Prices what CAPH makes from `costSpec`; absent (shape-only runs): no cost. */
   price?: (spec: Record<string, unknown>) => Promise<Cost | undefined>;
   timeouts?: Partial<SetTimeouts>;
@@ -77,6 +91,11 @@ const appliedRef = (a: Applied): ObjectRef => ({ apiVersion: a.apiVersion, kind:
 
 function tokenSecret(i: CapiClusterInputs): KubeObject {
   return { apiVersion: "v1", kind: "Secret", metadata: { name: HETZNER_SECRET.name, namespace: i.namespace, labels: { [MOVE_LABEL]: "" } }, type: "Opaque", data: { [HETZNER_SECRET.key]: b64(i.hcloudToken) } };
+}
+
+/** The Secret the Hetzner CCM reads, in the workload cluster. */
+function ccmSecret(i: CapiClusterInputs): KubeObject {
+  return { apiVersion: "v1", kind: "Secret", metadata: { name: CCM_SECRET.name, namespace: CCM_SECRET.namespace }, type: "Opaque", data: { token: b64(i.hcloudToken), network: b64(i.ccmNetwork) } };
 }
 
 /** What is sent: the token's Secret first, then the objects, each with the owner's labels. */
@@ -158,6 +177,8 @@ async function converge(ctx: StepContext, at: Pick<Located, "client" | "role" | 
   await waitInitialized(ctx, at.client, i);
   await writeLocalFiles(ctx, at.client, i);
   const workload = clientFor(i.kubeconfigPath);
+  // The CCM lifts the nodes' uninitialized taint once it can read the project: nothing else schedules before.
+  await applyInOrder(ctx, workload, [{ ...ccmSecret(i), metadata: { ...ccmSecret(i).metadata, labels } }], { force: true, timeouts, onApplied: () => undefined });
   await waitNodesReady(ctx, workload, i.expectedNodes, i.timeouts.readySeconds * 1000);
   await waitRolledOut(ctx, at.client, i.namespace, i.name, i.timeouts.readySeconds * 1000);
 }
@@ -170,14 +191,42 @@ export function capiClusterType(deps: CapiClusterDeps = {}): ResourceType<CapiCl
     outputs: capiClusterOutputs,
     sensitive: { inputs: ["hcloudToken"] },
     replaceOn: ["name", "namespace"],
-    computedInputs: [],
+    computedInputs: ["teardown"],
 
     async read(ctx, current): Promise<ReadResult<CapiClusterInputs, CapiClusterOutputs>> {
-      const at = await locate(ctx, current.inputs);
-      if (!at) return { status: "gone" };
-      const refs = [refOf(tokenSecret(current.inputs)), ...current.inputs.objects.map(refOf), ...current.outputs.applied.map(appliedRef)];
+      const i = current.inputs;
+      const s = await locateCluster(pathsOf(i), i.name, i.namespace, ctx.signal);
+      if (!s.found) {
+        if (s.unreachable.length === 0) return { status: "gone" };
+        if (!deps.destroying) throw new ExternalError(`the Cluster API objects of ${i.name} cannot be read: ${s.unreachable.join("; ")}`, true, "unreachable");
+        // Broken: what Cluster API made is found by its labels and deleted by hk itself.
+        return { status: "found", inputs: { ...i, teardown: `direct: ${s.unreachable.join("; ")}` } as CapiClusterInputs, outputs: current.outputs };
+      }
+      const at = s.found;
+      const refs = [refOf(tokenSecret(i)), ...i.objects.map(refOf), ...current.outputs.applied.map(appliedRef)];
       const live = await liveObjects(ctx, at.client, refs);
-      return { status: "found", inputs: observe(current.inputs, live), outputs: { ...current.outputs, managedBy: at.role } };
+      let teardown = "cluster-api";
+      if (deps.destroying && at.role === "self") {
+        const why = await deps.bootstrapUnusable?.();
+        if (why) teardown = `direct: no bootstrap cluster can be made to move the objects to (${why})`;
+      }
+      return { status: "found", inputs: { ...observe(i, live), teardown } as CapiClusterInputs, outputs: { ...current.outputs, managedBy: at.role } };
+    },
+
+    deletesAlone: (current) => String(current.inputs.teardown ?? "").startsWith("direct"),
+
+    consequences(before, after) {
+      if (!after) {
+        if (!before) return [];
+        const direct = String(before.teardown ?? "").startsWith("direct");
+        return direct
+          ? [
+              `${before.teardown.replace(/^direct: /, "")}`,
+              `so no Cluster API teardown: hk pauses the controllers it can reach, then deletes the servers, load balancer, network and placement group labelled caph-cluster-${before.name}=owned itself (the leftovers below)`,
+            ]
+          : [`Cluster ${before.namespace}/${before.name} deleted from the bootstrap cluster: CAPH removes its ${before.expectedNodes} servers, load balancer, network and placement group; hk waits until they are gone`];
+      }
+      return deps.consequences ? deps.consequences(before, after) : [];
     },
 
     async find(ctx, owner, desired) {
@@ -227,6 +276,12 @@ export function capiClusterType(deps: CapiClusterDeps = {}): ResourceType<CapiCl
 
     async delete(ctx, current) {
       const i = current.inputs;
+      if (String(i.teardown ?? "").startsWith("direct")) {
+        await pauseWhereReachable(ctx, i);
+        await rm(i.kubeconfigPath, { force: true });
+        await rm(i.talosconfigPath, { force: true });
+        return;
+      }
       const at = await locate(ctx, i);
       if (at?.role === "self") {
         throw new AbortError(

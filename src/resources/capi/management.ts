@@ -5,6 +5,7 @@
 // hand, or a run killed half way through one, is seen as it is.
 import { existsSync } from "node:fs";
 import { ExternalError } from "../../engine/errors.js";
+import type { StepContext } from "../../engine/resource.js";
 import { KubeClient, type KubeObject, type RetryPolicy } from "../../providers/kube/index.js";
 import { CAPI } from "./manifests.js";
 
@@ -64,4 +65,19 @@ export async function locateCluster(paths: ManagementPaths, name: string, namesp
 
 export function isPausedCluster(c: KubeObject): boolean {
   return (c.spec as { paused?: boolean } | undefined)?.paused === true || c.metadata.annotations?.["cluster.x-k8s.io/paused"] !== undefined;
+}
+
+/** Stops every Cluster API controller hk can reach from touching the cluster (spec.paused), before hk deletes what they made. */
+export async function pauseWhereReachable(ctx: StepContext, i: { name: string; namespace: string; kubeconfigPath: string; bootstrapKubeconfig: string }): Promise<void> {
+  for (const path of [i.kubeconfigPath, i.bootstrapKubeconfig]) {
+    if (!existsSync(path)) continue;
+    try {
+      const client = clientFor(path, PROBE_RETRY);
+      if (!(await client.get(clusterRef(i.name, i.namespace), { signal: ctx.signal }))) continue;
+      await client.apply({ apiVersion: clusterRef(i.name, i.namespace).apiVersion, kind: "Cluster", metadata: { name: i.name, namespace: i.namespace }, spec: { paused: true } }, { signal: ctx.signal, force: true });
+      ctx.log(`paused Cluster ${i.namespace}/${i.name} in ${path}: its controllers leave the servers alone`);
+    } catch (err) {
+      ctx.log(`could not reach ${path} to pause Cluster API there: ${(err as Error).message}`);
+    }
+  }
 }

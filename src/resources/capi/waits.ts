@@ -38,8 +38,13 @@ export async function pollUntil(ctx: StepContext, what: string, timeoutMs: numbe
       throw new ExternalError(`timed out after ${seconds(timeoutMs)} waiting for ${what} (last seen: ${seen}${last})`, false, "timeout");
     }
     await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, POLL_MS);
-      ctx.signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+      const done = () => {
+        clearTimeout(t);
+        ctx.signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const t = setTimeout(done, POLL_MS);
+      ctx.signal.addEventListener("abort", done, { once: true });
     });
   }
 }

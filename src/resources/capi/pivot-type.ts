@@ -1,0 +1,174 @@
+// capi_pivot: the workload cluster made its own management cluster. `clusterctl move` carries
+// the Cluster API objects from the kind bootstrap cluster into the workload cluster (pausing,
+// copying in owner order, deleting at the source, unpausing), and hk counts them on both sides:
+// a move that lost an object is an error naming the kinds, before kind is ever deleted. Deleting
+// the pivot is the reverse pivot of a destroy: the objects moved back to a (new) kind cluster, so
+// the Cluster can be deleted from outside the cluster it deletes.
+import { existsSync } from "node:fs";
+import { z } from "zod";
+import { AbortError, ExternalError } from "../../engine/errors.js";
+import type { ReadResult, ResourceType, StepContext } from "../../engine/resource.js";
+import type { JsonObject } from "../../engine/values.js";
+import { clusterctlMove, type ClusterctlEnv } from "../../providers/clusterctl.js";
+import type { KubeClient } from "../../providers/kube/index.js";
+import { jsonInputs } from "../hcloud/json-schema.js";
+import { CAAPH } from "./addons.js";
+import { clientFor, clusterRef, isPausedCluster, pauseWhereReachable } from "./management.js";
+import { CACPPT, CAPH, CAPI } from "./manifests.js";
+
+const CABPT = "bootstrap.cluster.x-k8s.io/v1alpha3";
+
+/** The kinds a move carries for a Talos-on-Hetzner cluster, counted on both sides. */
+export const MOVED_KINDS: ReadonlyArray<readonly [string, string]> = [
+  [CAPI, "Cluster"], [CAPI, "MachineDeployment"], [CAPI, "MachineSet"], [CAPI, "Machine"], [CAPI, "MachineHealthCheck"],
+  [CAPH, "HetznerCluster"], [CAPH, "HCloudMachineTemplate"], [CAPH, "HCloudMachine"],
+  [CACPPT, "TalosControlPlane"], [CABPT, "TalosConfig"], [CABPT, "TalosConfigTemplate"],
+  [CAAPH, "HelmChartProxy"], [CAAPH, "HelmReleaseProxy"],
+];
+
+export const capiPivotInputs = jsonInputs(
+  z.object({
+    cluster: z.string().min(1),
+    namespace: z.string().min(1),
+    /** The bootstrap (kind) cluster's kubeconfig: the move's source, and the reverse pivot's target. */
+    from: z.string().min(1),
+    /** The workload cluster's kubeconfig. */
+    to: z.string().min(1),
+    /** Observed for a destroy: "cluster-api" (the reverse pivot) or "direct: WHY" (nothing can be moved). */
+    teardown: z.string().default("cluster-api"),
+  }),
+);
+export type CapiPivotInputs = z.output<typeof capiPivotInputs> & JsonObject;
+
+export const capiPivotOutputs = z.object({
+  /** Objects the last move carried, by kind. */
+  moved: z.record(z.string(), z.number()),
+});
+export type CapiPivotOutputs = z.output<typeof capiPivotOutputs>;
+
+export interface CapiPivotDeps {
+  clusterctl: () => Promise<Omit<ClusterctlEnv, "signal" | "onLine">>;
+  /** A destroy is planned: an unreachable workload cluster means no reverse pivot, not an error. */
+  destroying?: boolean;
+  /** Why no bootstrap cluster can be made now (real mode: kind or Docker missing), or undefined. */
+  bootstrapUnusable?: () => Promise<string | undefined>;
+}
+
+/** Objects of the moved kinds in the namespace, by kind (kinds not served count 0), and the Secrets of the cluster. */
+export async function countObjects(client: KubeClient, namespace: string, cluster: string, signal: AbortSignal): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const [apiVersion, kind] of MOVED_KINDS) {
+    try {
+      const { items } = await client.list(apiVersion, kind, { namespace, signal });
+      if (items.length > 0) out[kind] = items.length;
+    } catch (err) {
+      if (!(err instanceof ExternalError && err.code === "unknown-kind")) throw err;
+    }
+  }
+  const secrets = (await client.list("v1", "Secret", { namespace, signal })).items.filter(
+    (s) => s.metadata.labels?.["cluster.x-k8s.io/cluster-name"] === cluster || s.metadata.labels?.["clusterctl.cluster.x-k8s.io/move"] !== undefined,
+  );
+  if (secrets.length > 0) out.Secret = secrets.length;
+  return out;
+}
+
+const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+
+function compare(before: Record<string, number>, after: Record<string, number>, where: string): void {
+  const lost = Object.keys(before).filter((k) => (after[k] ?? 0) < (before[k] ?? 0));
+  if (lost.length > 0) {
+    throw new ExternalError(`clusterctl move left ${where} short: ${lost.map((k) => `${k} ${after[k] ?? 0} of ${before[k]}`).join(", ")}; the source cluster keeps what it has, and is not deleted`, false, "move-incomplete");
+  }
+}
+
+async function hasCluster(path: string, i: CapiPivotInputs, signal: AbortSignal, quick = false): Promise<boolean> {
+  if (!existsSync(path)) return false;
+  try {
+    return (await clientFor(path, quick ? { attempts: 2, baseMs: 100, maxMs: 500 } : undefined).get(clusterRef(i.cluster, i.namespace), { signal })) !== undefined;
+  } catch (err) {
+    if (err instanceof ExternalError && err.code === "unknown-kind") return false;
+    throw err;
+  }
+}
+
+export function capiPivotType(deps: CapiPivotDeps): ResourceType<CapiPivotInputs, CapiPivotOutputs> {
+  /** Moves the cluster's objects from `src` to `dst`, counting them on both sides. */
+  const move = async (ctx: StepContext, i: CapiPivotInputs, src: string, dst: string, label: string): Promise<Record<string, number>> => {
+    if (typeof src !== "string" || typeof dst !== "string") throw new AbortError(`capi_pivot ${i.cluster}: a kubeconfig of the move is not known now`);
+    const source = clientFor(src);
+    const target = clientFor(dst);
+    const before = await countObjects(source, i.namespace, i.cluster, ctx.signal);
+    const already = await countObjects(target, i.namespace, i.cluster, ctx.signal);
+    ctx.progress(`clusterctl move ${label}: ${total(before)} objects`);
+    await clusterctlMove({ ...(await deps.clusterctl()), signal: ctx.signal, onLine: (l) => ctx.log(l) }, { kubeconfig: src, toKubeconfig: dst, namespace: i.namespace });
+    const after = await countObjects(target, i.namespace, i.cluster, ctx.signal);
+    const expected: Record<string, number> = {};
+    for (const k of new Set([...Object.keys(before), ...Object.keys(already)])) expected[k] = Math.max(before[k] ?? 0, already[k] ?? 0);
+    compare(expected, after, `the target with fewer objects than the source had`);
+    const c = await target.get(clusterRef(i.cluster, i.namespace), { signal: ctx.signal });
+    if (!c || isPausedCluster(c)) throw new ExternalError(`after clusterctl move ${label}, Cluster ${i.namespace}/${i.cluster} is ${c ? "still paused" : "missing"} in the target`, false, "move-incomplete");
+    ctx.log(`moved ${total(after)} objects ${label}`);
+    return after;
+  };
+
+  return {
+    type: "capi_pivot",
+    inputs: capiPivotInputs as unknown as z.ZodType<CapiPivotInputs>,
+    outputs: capiPivotOutputs,
+    replaceOn: ["cluster", "namespace"],
+    computedInputs: ["from", "teardown"],
+
+    async read(ctx, current): Promise<ReadResult<CapiPivotInputs, CapiPivotOutputs>> {
+      // Pivoted = the Cluster is in the workload cluster; where the bootstrap cluster is does not matter.
+      const i = current.inputs;
+      let there: boolean;
+      try {
+        there = await hasCluster(i.to, i, ctx.signal, deps.destroying);
+      } catch (err) {
+        if (!(deps.destroying && err instanceof ExternalError && err.code === "connection")) throw err;
+        return { status: "found", inputs: { ...i, teardown: `direct: the workload cluster's API does not answer (${err.message})` }, outputs: current.outputs };
+      }
+      if (!there) return { status: "gone" };
+      const why = deps.destroying ? await deps.bootstrapUnusable?.() : undefined;
+      return { status: "found", inputs: { ...i, teardown: why ? `direct: no bootstrap cluster can be made (${why})` : "cluster-api" }, outputs: current.outputs };
+    },
+
+    deletesAlone: (current) => String(current.inputs.teardown ?? "").startsWith("direct"),
+
+    consequences(before, after) {
+      if (after || !before) return [];
+      return String(before.teardown ?? "").startsWith("direct")
+        ? [`no reverse pivot: ${before.teardown.replace(/^direct: /, "")}`]
+        : ["the reverse pivot: a kind cluster with the same providers, then clusterctl move of every Cluster API object back to it"];
+    },
+
+    async find(ctx, _owner, desired) {
+      if (!(await hasCluster(desired.to, desired, ctx.signal))) return undefined;
+      if (typeof desired.from === "string" && (await hasCluster(desired.from, desired, ctx.signal))) return undefined; // a move killed half way: run it again
+      return { id: `${desired.namespace}/${desired.cluster}`, inputs: desired, outputs: { moved: {} } };
+    },
+
+    async create(ctx, inputs) {
+      const moved = await move(ctx, inputs, inputs.from, inputs.to, "into the workload cluster");
+      return { id: `${inputs.namespace}/${inputs.cluster}`, outputs: { moved } };
+    },
+
+    async update(_ctx, current) {
+      return { outputs: current.outputs };
+    },
+
+    async delete(ctx, current) {
+      const i = current.inputs;
+      if (String(i.teardown ?? "").startsWith("direct")) {
+        await pauseWhereReachable(ctx, { name: i.cluster, namespace: i.namespace, kubeconfigPath: i.to, bootstrapKubeconfig: typeof i.from === "string" ? i.from : "" });
+        ctx.log(`no reverse pivot (${i.teardown.replace(/^direct: /, "")}): the Cluster API objects go with their cluster`);
+        return;
+      }
+      if (!(await hasCluster(i.to, i, ctx.signal))) {
+        ctx.log(`Cluster ${i.namespace}/${i.cluster} is not in the workload cluster: nothing to move back`);
+        return;
+      }
+      await move(ctx, i, i.to, i.from, "back to the bootstrap cluster");
+    },
+  };
+}
