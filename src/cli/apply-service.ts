@@ -22,6 +22,12 @@ export async function makePlan(session: Session, out: Output, mode: "apply" | "d
   for (const w of session.target.warnings ?? []) out.bus.emit({ type: "diagnostic", severity: "warning", message: w });
   for (const m of session.store.missingSecrets) out.bus.emit({ type: "diagnostic", severity: "warning", message: `secret ${m} is missing from the state's secrets file` });
   if (mode === "apply") for (const w of session.warnings) out.bus.emit({ type: "diagnostic", severity: "warning", message: w });
+  if (mode === "apply" && session.target.preflight) {
+    const failed = await session.target.preflight();
+    for (const f of failed.filter((x) => x.severity === "warning")) out.bus.emit({ type: "diagnostic", severity: "warning", message: `${f.check}: ${f.message}${f.fix ? ` (${f.fix})` : ""}` });
+    const stops = failed.filter((x) => x.severity === "error");
+    if (stops.length > 0) throw new AbortError(`preflight: ${stops.map((f) => `${f.check}: ${f.message}`).join("; ")}`, stops.map((f) => f.fix).filter(Boolean).join("; ") || "hk doctor says more");
+  }
   const outcome = await buildPlan({
     mode,
     stack: session.target.stack,

@@ -17,6 +17,7 @@ import { dirname, join } from "node:path";
 import { prepareProviderRepository } from "../providers/clusterctl-repository.js";
 import { checkDocker, checkKind } from "../providers/tool-versions.js";
 import { providerSet } from "../resources/capi/graph.js";
+import { configChecks, hcloudChecks } from "../resources/capi/preflight.js";
 import { paths, type GlobalOptions } from "./options.js";
 import type { Target } from "./session.js";
 
@@ -103,5 +104,6 @@ export async function openClusterTarget(config: ClusterConfig, opts: GlobalOptio
   let config_: Promise<string> | undefined;
   const clusterctlConfig = opts.sandbox ? undefined : () => (config_ ??= prepareProviderRepository(repository, providerSet(config)));
   const types = typesFor(client, factoryUrl, ssh, { toolEnv, price: true, destroying, ...(clusterctlConfig ? { clusterctlConfig } : {}) });
-  return { stack: clusterStack(config, { statePath, hcloudToken: token }), registry: registry(types), close, ...(warnings.length > 0 ? { warnings } : {}) };
+  const preflight = async () => [...configChecks(config), ...(await hcloudChecks(client, config))].filter((f) => !f.ok);
+  return { stack: clusterStack(config, { statePath, hcloudToken: token }), registry: registry(types), preflight, close, ...(warnings.length > 0 ? { warnings } : {}) };
 }

@@ -19,6 +19,8 @@ export interface Target {
   registry: Registry;
   /** Said once as warning diagnostics by plan, apply and destroy (e.g. faults the sandbox's server decides). */
   warnings?: string[];
+  /** Checks of what the apply needs (hk doctor's, without the tools): failing ones only, each with what to do. */
+  preflight?: () => Promise<Array<{ check: string; severity: "error" | "warning"; message: string; fix?: string }>>;
   close(): Promise<void>;
 }
 
