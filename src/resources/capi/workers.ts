@@ -14,6 +14,7 @@ import { machineSettings, talosMinor } from "./talos-patches.js";
 export const CABPT = "bootstrap.cluster.x-k8s.io/v1alpha3";
 /** The label every Machine of a pool carries (CAPI adds it itself; hk selects by it). */
 export const DEPLOYMENT_LABEL = "cluster.x-k8s.io/deployment-name";
+export const CLUSTER_NAME_LABEL = "cluster.x-k8s.io/cluster-name";
 
 export function workerPoolName(config: ClusterConfig, pool: Pick<WorkerPool, "name">): string {
   return `${config.name}-${pool.name}`;
@@ -63,13 +64,17 @@ export function workerPatches(config: ClusterConfig, pool: WorkerPool): string[]
   return patches.map((p) => stringify(p));
 }
 
-function meta(name: string): Manifest["metadata"] {
-  return { name, namespace: CAPI_NAMESPACE };
+/**
+ * The cluster-name label on all three, so a pool's superseded templates (left behind when a spec
+ * change renames them) can be listed by cluster and pruned once no MachineSet uses them.
+ */
+function meta(config: ClusterConfig, name: string): Manifest["metadata"] {
+  return { name, namespace: CAPI_NAMESPACE, labels: { [CLUSTER_NAME_LABEL]: config.name } };
 }
 
 export function workerMachineTemplateObject(config: ClusterConfig, pool: WorkerPool, imageName: string): Manifest {
   const spec = { template: { spec: { type: pool.serverType, imageName, publicNetwork: { enableIPv4: true, enableIPv6: true } } } };
-  return { apiVersion: CAPH, kind: "HCloudMachineTemplate", metadata: meta(`${workerPoolName(config, pool)}-${specHash(spec)}`), spec };
+  return { apiVersion: CAPH, kind: "HCloudMachineTemplate", metadata: meta(config, `${workerPoolName(config, pool)}-${specHash(spec)}`), spec };
 }
 
 /** The hostname from the server's name, as for the control plane (the CCM matches nodes to servers by it). */
@@ -84,7 +89,7 @@ export function workerTalosConfigTemplateObject(config: ClusterConfig, pool: Wor
       },
     },
   };
-  return { apiVersion: CABPT, kind: "TalosConfigTemplate", metadata: meta(`${workerPoolName(config, pool)}-${specHash(spec)}`), spec };
+  return { apiVersion: CABPT, kind: "TalosConfigTemplate", metadata: meta(config, `${workerPoolName(config, pool)}-${specHash(spec)}`), spec };
 }
 
 /** Surge one, keep all: a pool is replaced one machine at a time and never shrinks during a roll. */
@@ -94,7 +99,7 @@ export function machineDeploymentObject(config: ClusterConfig, pool: WorkerPool,
   return {
     apiVersion: CAPI,
     kind: "MachineDeployment",
-    metadata: meta(name),
+    metadata: meta(config, name),
     spec: {
       clusterName: config.name,
       replicas: pool.replicas,

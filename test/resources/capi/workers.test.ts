@@ -31,6 +31,7 @@ describe("worker pool objects", () => {
     expect(objects.map((o) => o.kind)).toEqual(["HCloudMachineTemplate", "TalosConfigTemplate", "MachineDeployment"]);
     const [infra, bootstrap, md] = objects as [Manifest, Manifest, Manifest];
     expect(md.metadata.name).toBe("prod-general");
+    for (const o of objects) expect(o.metadata.labels).toEqual({ "cluster.x-k8s.io/cluster-name": "prod" });
     expect(infra.metadata.name).toMatch(/^prod-general-[0-9a-f]{10}$/);
     expect(bootstrap.metadata.name).toMatch(/^prod-general-[0-9a-f]{10}$/);
     expect(md.spec).toMatchObject({
