@@ -2,7 +2,7 @@
 // as the Cluster, at the TalosControlPlane's version) and, in the management cluster, the
 // <cluster>-kubeconfig and <cluster>-talosconfig Secrets hk and clusterctl read.
 import { randomBytes } from "node:crypto";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { ClusterExistsError } from "../../clusters/types.js";
 import { controllerRef } from "../../kube/controllers/meta.js";
 import type { KubeObject } from "../../kube/types.js";
@@ -34,11 +34,16 @@ export async function workloadSecrets(ctx: ProviderContext, tcp: KubeObject, clu
     return ip ? [ip.address] : [];
   });
   const existing = api.get("v1", "Secret", ns, `${name}-talosconfig`);
-  const current = existing && Buffer.from(String((existing.data as Record<string, string> | undefined)?.talosconfig ?? ""), "base64").toString("utf8");
-  if (existing && current?.includes(`endpoints:\n${endpoints.map((e) => `      - ${e}\n`).join("")}`)) return;
+  if (existing && JSON.stringify(endpointsOf(existing, name)) === JSON.stringify(endpoints)) return;
   const pem = (label: string, n: number) => Buffer.from(`-----BEGIN ${label}-----\n${randomBytes(n).toString("base64")}\n-----END ${label}-----\n`).toString("base64");
   const talosconfig = stringify({ context: name, contexts: { [name]: { endpoints, ca: pem("CERTIFICATE", 420), crt: pem("CERTIFICATE", 380), key: pem("ED25519 PRIVATE KEY", 48) } } });
   const secret: KubeObject = { apiVersion: "v1", kind: "Secret", metadata: { name: `${name}-talosconfig`, namespace: ns, labels, ownerReferences: owner }, type: "Opaque", data: { talosconfig: Buffer.from(talosconfig).toString("base64") } };
   if (existing) api.update({ ...existing, data: secret.data }, CACPPT_MANAGER);
   else api.create(secret, CACPPT_MANAGER);
+}
+
+function endpointsOf(secret: KubeObject, context: string): unknown {
+  const text = Buffer.from(String((secret.data as Record<string, string> | undefined)?.talosconfig ?? ""), "base64").toString("utf8");
+  const doc = parse(text) as { contexts?: Record<string, { endpoints?: unknown }> } | null;
+  return doc?.contexts?.[context]?.endpoints;
 }

@@ -73,6 +73,8 @@ describe("simulated Talos providers", () => {
     wl.create({ apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "cilium", namespace: "kube-system" }, spec: { selector: { matchLabels: { app: "cilium" } }, template: { metadata: { labels: { app: "cilium" } }, spec: { containers: [{ name: "agent", image: "quay.io/cilium/cilium:v1.17.6" }] } } } }, "test");
     await until("3 Ready Nodes", () => wl.list("v1", "Node").every(ready) || undefined);
     await until("readyReplicas 3", () => tcpStatus(w).readyReplicas === 3 && tcpStatus(w).ready === true);
+    const talosconfig = parse(secret(w, "k8s-talosconfig", "talosconfig")) as { contexts: Record<string, { endpoints: string[] }> };
+    expect(talosconfig.contexts.k8s?.endpoints).toHaveLength(3);
   }, 60_000);
 
   it("scales 3 to 5, then rolls a version change never above replicas+1 machines", async () => {
