@@ -3,14 +3,15 @@
 // or to the sandbox world (--sandbox: its emulators, and its emulated kind and clusterctl first on
 // PATH), with the same resource code either way.
 import type { ClusterConfig } from "../config/schema.js";
-import type { Cost } from "../engine/resource.js";
 import { registry, type AnyResourceType } from "../engine/resource.js";
 import { statePaths } from "../engine/state-file.js";
 import { HcloudClient, hcloudClientFromEnv } from "../providers/hcloud/index.js";
 import { talosFactory } from "../providers/talos-factory.js";
 import { capiClusterType, capiPivotType, capiProvidersType } from "../resources/capi/index.js";
 import { clusterStack } from "../resources/cluster.js";
-import { clusterIndirectCosts, hcloudResourceTypes, type SshTarget } from "../resources/hcloud/index.js";
+import { capiConsequences, type CapiSpec } from "../resources/capi/consequences.js";
+import { capiServerCosts } from "../resources/capi/cost.js";
+import { hcloudResourceTypes, type SshTarget } from "../resources/hcloud/index.js";
 import { kindClusterType } from "../resources/kind/index.js";
 import { kubeObjectsType } from "../resources/kube/index.js";
 import { dirname, join } from "node:path";
@@ -20,18 +21,6 @@ import { providerSet } from "../resources/capi/graph.js";
 import { configChecks, hcloudChecks } from "../resources/capi/preflight.js";
 import { paths, type GlobalOptions } from "./options.js";
 import type { Target } from "./session.js";
-
-/** What CAPH will make for the cluster, priced as one line from the Hetzner price list. */
-function capiPricer(client: HcloudClient) {
-  return async (spec: Record<string, unknown>): Promise<Cost | undefined> => {
-    const s = spec as { location?: string; serverType?: string; controlPlaneReplicas?: number; loadBalancerType?: string; workers?: Array<{ serverType: string; replicas: number }> };
-    if (!s.location || !s.serverType || !s.loadBalancerType) return undefined;
-    const parts = await clusterIndirectCosts(client, { location: s.location, serverType: s.serverType, controlPlaneReplicas: s.controlPlaneReplicas ?? 0, loadBalancerType: s.loadBalancerType });
-    for (const w of s.workers ?? []) if (w.replicas > 0) parts.push(...(await clusterIndirectCosts(client, { location: s.location, serverType: w.serverType, controlPlaneReplicas: w.replicas, loadBalancerType: s.loadBalancerType })).slice(0, 2));
-    const monthly = Math.round(parts.reduce((n, p) => n + p.monthly, 0) * 100) / 100;
-    return { monthly, currency: parts[0]?.currency ?? "EUR", what: `CAPH: ${parts.map((p) => p.what).join(", ")}` };
-  };
-}
 
 /** Why kind cannot make a bootstrap cluster now (the emulated kind needs no Docker), or undefined. */
 function bootstrapCheck(toolEnv: Record<string, string> | undefined): () => Promise<string | undefined> {
@@ -62,7 +51,11 @@ function typesFor(client: HcloudClient, factoryUrl: string, ssh: SshTarget | und
     kindClusterType(toolEnv ? { env: toolEnv } : {}),
     kubeObjectsType(),
     capiProvidersType({ clusterctl, destroying: o.destroying }),
-    capiClusterType({ ...teardown, ...(o.price ? { price: capiPricer(client) } : {}) }),
+    capiClusterType({
+      ...teardown,
+      consequences: (before, after) => capiConsequences(before as CapiSpec | undefined, after as unknown as CapiSpec),
+      ...(o.price ? { price: (shape) => capiServerCosts(client, shape as unknown as CapiSpec) } : {}),
+    }),
     capiPivotType({ clusterctl, ...teardown }),
   ];
 }

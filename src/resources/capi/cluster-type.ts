@@ -51,8 +51,8 @@ const inputsSchema = jsonInputs(
     /** "present" when both files exist: a file removed by hand shows as a change, and apply writes it again. */
     localFiles: z.enum(["present", "missing"]).default("present"),
     timeouts: z.object({ initializedSeconds: z.number().int().positive(), readySeconds: z.number().int().positive(), deletedSeconds: z.number().int().positive() }),
-    /** What CAPH will make, for the plan's costs (priced by the deps' pricer). */
-    costSpec: z.record(z.string(), z.unknown()).default({}),
+    /** What CAPH will make (servers, pools, load balancer, versions): the plan's cost and consequences come from it. */
+    shape: z.record(z.string(), z.unknown()).default({}),
   }),
 );
 export type CapiClusterInputs = z.output<typeof inputsSchema> & JsonObject;
@@ -77,10 +77,10 @@ export interface CapiClusterDeps {
   destroying?: boolean;
   /** Why no bootstrap cluster can be made now (real mode: kind or Docker missing), or undefined. */
   bootstrapUnusable?: () => Promise<string | undefined>;
-  /** The plan's lines for a change (servers added, nodes replaced one at a time). */
-  consequences?: (before: CapiClusterInputs | undefined, after: CapiClusterInputs) => string[];
-  /** Prices what CAPH makes from `costSpec`; absent (shape-only runs): no cost. */
-  price?: (spec: Record<string, unknown>) => Promise<Cost | undefined>;
+  /** The plan's lines for a change of `shape` (servers added, nodes replaced one at a time). */
+  consequences?: (before: Record<string, unknown> | undefined, after: Record<string, unknown>) => string[];
+  /** Prices what CAPH makes from `shape`; absent (offline runs): no cost. */
+  price?: (shape: Record<string, unknown>) => Promise<Cost | undefined>;
   timeouts?: Partial<SetTimeouts>;
 }
 
@@ -226,7 +226,7 @@ export function capiClusterType(deps: CapiClusterDeps = {}): ResourceType<CapiCl
             ]
           : [`Cluster ${before.namespace}/${before.name} deleted from the bootstrap cluster: CAPH removes its ${before.expectedNodes} servers, load balancer, network and placement group; hk waits until they are gone`];
       }
-      return deps.consequences ? deps.consequences(before, after) : [];
+      return deps.consequences ? deps.consequences(before?.shape, after.shape) : [];
     },
 
     async find(ctx, owner, desired) {
@@ -305,7 +305,7 @@ export function capiClusterType(deps: CapiClusterDeps = {}): ResourceType<CapiCl
     },
 
     async cost(inputs): Promise<Cost | undefined> {
-      return deps.price ? deps.price(inputs.costSpec) : undefined;
+      return deps.price ? deps.price(inputs.shape) : undefined;
     },
   };
 }

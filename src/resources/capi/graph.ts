@@ -18,6 +18,7 @@ import type { ResourceDecl } from "../../engine/declaration.js";
 import { ref } from "../../engine/values.js";
 import { kindKubeconfigPath } from "../kind/kind-cluster.js";
 import { addonObjects } from "./addons.js";
+import { capiSpecOf } from "./consequences.js";
 import { CAPI_NAMESPACE, workloadClusterObjects } from "./manifests.js";
 import { workerPoolObjects } from "./workers.js";
 
@@ -91,13 +92,7 @@ export function capiResources(config: ClusterConfig, o: CapiGraphOptions): Resou
       expectedNodes: config.controlPlane.replicas + workers.reduce((n, w) => n + w.replicas, 0),
       localFiles: "present",
       timeouts: { initializedSeconds: 1800, readySeconds: 1800, deletedSeconds: 1200 },
-      costSpec: {
-        location: config.hcloud.location,
-        serverType: config.controlPlane.serverType,
-        controlPlaneReplicas: config.controlPlane.replicas,
-        loadBalancerType: config.controlPlane.loadBalancerType,
-        workers: workers.map((w) => ({ name: w.name, serverType: w.serverType, replicas: w.replicas })) as unknown as ResourceDecl["inputs"][string],
-      },
+      shape: capiSpecOf(config) as unknown as ResourceDecl["inputs"][string],
     },
     // The firewall is there before any server CAPH makes, and goes after the last is gone.
     dependsOn: [o.imageAddress, o.firewallAddress],

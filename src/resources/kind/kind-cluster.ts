@@ -61,6 +61,15 @@ export async function kindEndpoint(path: string, name: string): Promise<string> 
 
 export function kindClusterType(deps: KindClusterDeps = {}): ResourceType<KindClusterInputs, KindClusterOutputs> {
   const env = (ctx: StepContext): KindEnv => ({ ...(deps.env ? { env: deps.env } : {}), ...(deps.bin ? { bin: deps.bin } : {}), signal: ctx.signal });
+  // Without kind there is no kind cluster: planning works without it; creating one says it is missing.
+  const clusterNames = async (ctx: StepContext): Promise<string[]> => {
+    try {
+      return await kindGetClusters(env(ctx));
+    } catch (err) {
+      if (err instanceof ExternalError && err.code === "not-installed") return [];
+      throw err;
+    }
+  };
   const outputsOf = async (i: KindClusterInputs): Promise<KindClusterOutputs> => ({ name: i.name, context: `kind-${i.name}`, kubeconfigPath: i.kubeconfigPath, endpoint: await kindEndpoint(i.kubeconfigPath, i.name) });
   return {
     type: "kind_cluster",
@@ -69,13 +78,13 @@ export function kindClusterType(deps: KindClusterDeps = {}): ResourceType<KindCl
     replaceOn: ["name", "image", "kubeconfigPath"],
 
     async read(ctx, current): Promise<ReadResult<KindClusterInputs, KindClusterOutputs>> {
-      const names = await kindGetClusters(env(ctx));
+      const names = await clusterNames(ctx);
       if (!names.includes(current.inputs.name)) return { status: "gone" };
       return { status: "found", inputs: current.inputs, outputs: await outputsOf(current.inputs) };
     },
 
     async find(ctx, _owner, desired) {
-      const names = await kindGetClusters(env(ctx));
+      const names = await clusterNames(ctx);
       if (!names.includes(desired.name)) return undefined;
       return { id: desired.name, inputs: desired, outputs: await outputsOf(desired) };
     },
