@@ -8,7 +8,7 @@ import { createHash, randomInt } from "node:crypto";
 import { asObj, controllerRef, num, str, type Obj } from "../../kube/controllers/meta.js";
 import type { KubeObject } from "../../kube/types.js";
 import { clean, leaveAlone, notOk, ok, specOf, statusOf, withConditions, withFinalizer, withoutFinalizer, type Cond } from "../caph/objects.js";
-import { mapped, self, splitKey, type AsyncController, type ReconcileResult } from "../runtime.js";
+import { isPaused, mapped, self, splitKey, type AsyncController, type ReconcileResult } from "../runtime.js";
 import type { ProviderContext } from "../types.js";
 import { workloadSecrets } from "./secrets.js";
 import { BOOTSTRAP, CACPPT_MANAGER, CAPI, CLUSTER_NAME_LABEL, CONTROL_PLANE_LABEL, CONTROL_PLANE_NAME_LABEL, CONTROLPLANE, INFRA, infraReady, nodeNameOf, nodeReady, TCP_FINALIZER } from "./objects.js";
@@ -27,6 +27,8 @@ export function talosControlPlaneController(ctx: ProviderContext): AsyncControll
     let tcp = api.get(CONTROLPLANE, "TalosControlPlane", namespace, name);
     if (!tcp || leaveAlone(api, tcp)) return;
     const cluster = owningCluster(tcp);
+    // hk's TalosControlPlane names its Cluster only through the Cluster's controlPlaneRef until core owns it.
+    if (cluster && isPaused(api, cluster)) return;
     const clusterName = cluster?.metadata.name;
     const machines = api.list(CAPI, "Machine", namespace, `${CONTROL_PLANE_NAME_LABEL}=${name}`).sort(oldestFirst);
     const workload = clusterName === undefined ? undefined : clusterName === ctx.cluster ? api : ctx.clusters.api(clusterName);

@@ -95,6 +95,20 @@ describe("simulated Talos providers", () => {
     expect(w.maxMachines()).toBe(6);
   }, 120_000);
 
+  it("leaves a paused cluster's control plane alone, and takes it up again when unpaused", async () => {
+    const setPaused = (paused: boolean) => {
+      const c = w.api.get(CAPI, "Cluster", "default", "k8s")!;
+      w.api.update({ ...c, spec: { ...(c.spec as object), paused } }, "test");
+    };
+    setPaused(true);
+    const tcp = w.api.get(CP, "TalosControlPlane", "default", TCP)!;
+    w.api.update({ ...tcp, spec: { ...(tcp.spec as object), replicas: 4 } }, "test");
+    await w.host.idle();
+    expect(machines(w)).toHaveLength(5);
+    setPaused(false);
+    await until("4 machines once unpaused", () => machines(w).length === 4 && tcpStatus(w).replicas === 4);
+  }, 60_000);
+
   it("deletes the machines, then the workload cluster, then lets the TalosControlPlane go", async () => {
     w.api.delete(CP, "TalosControlPlane", "default", TCP);
     await until("the TalosControlPlane gone", () => !w.api.get(CP, "TalosControlPlane", "default", TCP));
