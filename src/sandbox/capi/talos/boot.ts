@@ -3,6 +3,7 @@
 // workload cluster, tainted for the external cloud provider and NotReady until the CNI runs
 // (DaemonSet kube-system/cilium there), Ready cniReady after that. The workload cluster is
 // another API than the one this runs in, so the wait for the CNI is polled, not watched.
+import { parse } from "yaml";
 import { str } from "../../kube/controllers/meta.js";
 import type { ClusterApi, KubeObject } from "../../kube/types.js";
 import { leaveAlone, specOf } from "../caph/objects.js";
@@ -58,7 +59,7 @@ export function talosBootController(ctx: ProviderContext): AsyncController {
       ...(isControlPlane(machine) ? { "node-role.kubernetes.io/control-plane": "" } : {}),
     };
     const created = workload.create(
-      { apiVersion: "v1", kind: "Node", metadata: { name: nodeName, labels }, spec: { taints: [{ key: "node.cloudprovider.kubernetes.io/uninitialized", value: "true", effect: "NoSchedule" }] } },
+      { apiVersion: "v1", kind: "Node", metadata: { name: nodeName, labels }, spec: { taints: [...controlPlaneTaint(machine), { key: "node.cloudprovider.kubernetes.io/uninitialized", value: "true", effect: "NoSchedule" }] } },
       KUBELET,
     );
     const internal = addressesOf(hm).find((a) => a.type === "InternalIP");
@@ -73,6 +74,15 @@ export function talosBootController(ctx: ProviderContext): AsyncController {
       },
     };
     return setReady(workload, withInfo, false);
+  }
+
+  // Talos taints control planes unless the machine config has cluster.allowSchedulingOnControlPlanes (hk's patches set it).
+  function controlPlaneTaint(machine: KubeObject): { key: string; effect: string }[] {
+    if (!isControlPlane(machine)) return [];
+    const secret = api.get("v1", "Secret", machine.metadata.namespace, dataSecretNameOf(api, machine) ?? "");
+    const text = Buffer.from(String((secret?.data as Record<string, string> | undefined)?.value ?? ""), "base64").toString("utf8");
+    const config = parse(text) as { cluster?: { allowSchedulingOnControlPlanes?: boolean } } | null;
+    return config?.cluster?.allowSchedulingOnControlPlanes === true ? [] : [{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }];
   }
 
   function setReady(workload: ClusterApi, node: KubeObject, ready: boolean): KubeObject {
