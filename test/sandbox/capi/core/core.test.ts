@@ -6,7 +6,9 @@ import { clusterConfigSchema } from "../../../../src/config/schema.js";
 import { clusterObject, hetznerClusterObject, talosControlPlaneObject } from "../../../../src/resources/capi/manifests.js";
 import { coreProvider } from "../../../../src/sandbox/capi/core/index.js";
 import type { ClusterApi, KubeObject } from "../../../../src/sandbox/kube/types.js";
-import { startCaphWorld, type CaphWorld } from "../caph/world.js";
+import { execa } from "execa";
+import { freshClientEnv, KUBECTL, requireKubeTools } from "../../../support/kube-tools.js";
+import { kubeconfigPath, startCaphWorld, type CaphWorld } from "../caph/world.js";
 
 const CAPI = "cluster.x-k8s.io/v1beta1";
 const INFRA = "infrastructure.cluster.x-k8s.io/v1beta1";
@@ -59,6 +61,9 @@ describe("simulated CAPI core", () => {
     const done = await until("Cluster Provisioned", () => (phase(cluster(api)) === "Provisioned" ? cluster(api) : undefined));
     expect(done.spec).toMatchObject({ controlPlaneEndpoint: { host: "10.0.0.5", port: 6443 } });
     expect(done.status).toMatchObject({ infrastructureReady: true, controlPlaneReady: false });
+    requireKubeTools();
+    const out = await execa(KUBECTL, ["--kubeconfig", kubeconfigPath(world.dir, "mgmt"), "get", "clusters", "-A"], { env: await freshClientEnv() });
+    expect(out.stdout).toMatch(/default\s+k8s\s+.*Provisioned/);
   });
 
   it("deletes the infrastructure cluster only after the cluster's machines are gone", async () => {
