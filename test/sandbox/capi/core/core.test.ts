@@ -93,4 +93,30 @@ describe("simulated CAPI core", () => {
     expect(cluster(api)?.status).toBeUndefined();
     expect(hetzner(api)?.metadata.ownerReferences ?? []).toEqual([]);
   });
+
+  it("moves a Machine Pending → Provisioning → Provisioned, owning its config and infra machine", async () => {
+    world = await startCaphWorld([coreProvider]);
+    const { api } = world;
+    applyObjects(api);
+    const BOOT = "bootstrap.cluster.x-k8s.io/v1alpha3";
+    const tc = api.create({ apiVersion: BOOT, kind: "TalosConfig", metadata: { name: "w1", namespace: "default" }, spec: { generateType: "worker" } }, M);
+    const hm = api.create({ apiVersion: INFRA, kind: "HCloudMachine", metadata: { name: "w1", namespace: "default" }, spec: { type: "cx23", imageName: "talos" } }, M);
+    api.create({ apiVersion: CAPI, kind: "Machine", metadata: { name: "w1", namespace: "default" }, spec: { clusterName: "k8s", bootstrap: { configRef: { apiVersion: BOOT, kind: "TalosConfig", name: "w1" } }, infrastructureRef: { apiVersion: INFRA, kind: "HCloudMachine", name: "w1" } } }, M);
+    const machine = () => api.get(CAPI, "Machine", "default", "w1");
+    const m = await until("Machine Pending", () => (phase(machine()) === "Pending" ? machine() : undefined));
+    expect(m.metadata.labels?.["cluster.x-k8s.io/cluster-name"]).toBe("k8s");
+    expect(api.get(BOOT, "TalosConfig", "default", "w1")?.metadata.ownerReferences?.[0]).toMatchObject({ kind: "Machine", name: "w1", controller: true });
+    expect(api.get(INFRA, "HCloudMachine", "default", "w1")?.metadata.ownerReferences?.[0]).toMatchObject({ kind: "Machine", name: "w1", controller: true });
+    // seam: CABPT's and CAPH's status
+    const tc2 = api.get(BOOT, "TalosConfig", "default", "w1") ?? tc;
+    api.update({ ...tc2, status: { ready: true, dataSecretName: "w1-bootstrap-data" } }, M, { subresource: "status" });
+    const p = await until("Machine Provisioning", () => (phase(machine()) === "Provisioning" ? machine() : undefined));
+    expect(p.spec).toMatchObject({ bootstrap: { dataSecretName: "w1-bootstrap-data" } });
+    const hm2 = api.get(INFRA, "HCloudMachine", "default", "w1") ?? hm;
+    const hm3 = api.update({ ...hm2, spec: { ...(hm2.spec ?? {}), providerID: "hcloud://42" } }, M);
+    api.update({ ...hm3, status: { ready: true } }, M, { subresource: "status" });
+    const done = await until("Machine Provisioned", () => (phase(machine()) === "Provisioned" ? machine() : undefined));
+    expect(done.spec).toMatchObject({ providerID: "hcloud://42" });
+    expect(done.status).toMatchObject({ bootstrapReady: true, infrastructureReady: true });
+  });
 });
