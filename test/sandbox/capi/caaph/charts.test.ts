@@ -21,10 +21,12 @@ describe("CAAPH chart effects", () => {
     requireKubeTools();
     dir = await mkdtemp(join(tmpdir(), "hk-caaph-"));
     sandbox = await openSandbox(dir);
-    await sandbox.clusters.create({ name: "k8s", kind: "workload", serverVersion: "v1.33.1", nodes: [] });
-    api = sandbox.clusters.api("k8s") as ClusterApi;
+    const clusters = sandbox.clusters;
+    if (!clusters) throw new Error(`openSandbox(${dir}) gave no in-process clusters`);
+    await clusters.create({ name: "k8s", kind: "workload", serverVersion: "v1.33.1", nodes: [] });
+    api = clusters.api("k8s") as ClusterApi;
     kubeconfig = join(dir, "k8s.kubeconfig");
-    await writeFile(kubeconfig, sandbox.clusters.kubeconfig("k8s") ?? "");
+    await writeFile(kubeconfig, clusters.kubeconfig("k8s") ?? "");
   });
   afterAll(async () => {
     await sandbox?.close();
