@@ -87,3 +87,5 @@ async function main() {
 await main();
 // The Kubernetes figures (src/bench/kube.ts); HK_BENCH_KUBE=0 skips them.
 if (process.env.HK_BENCH_KUBE !== "0") process.stdout.write(`\n${await (await import("./kube.js")).kubeBench()}`);
+// The sandbox bootstrap under real/60 timing (src/bench/capi.ts): minutes, so only when asked.
+if (process.env.HK_BENCH_CAPI === "1") process.stdout.write(`\n${await (await import("./capi.js")).capiBench()}`);
