@@ -79,7 +79,8 @@ function proxy(chart: Chart): Manifest {
   return {
     apiVersion: CAAPH,
     kind: "HelmChartProxy",
-    metadata: { name: chart.name, namespace: CAPI_NAMESPACE },
+    // Not owned by the Cluster (a proxy selects clusters by label), so clusterctl move takes it along only by this label.
+    metadata: { name: chart.name, namespace: CAPI_NAMESPACE, labels: { "clusterctl.cluster.x-k8s.io/move": "" } },
     spec: {
       clusterSelector: { matchLabels: chart.selector },
       repoURL: chart.repoURL,

@@ -73,10 +73,12 @@ export async function waitRolledOut(ctx: StepContext, mgmt: KubeClient, namespac
     let done = true;
     for (const o of [...tcps, ...mds]) {
       const want = (o.spec as { replicas?: number } | undefined)?.replicas ?? 1;
-      const s = (o.status ?? {}) as Counts;
-      const ok = (s.replicas ?? 0) === want && (s.updatedReplicas ?? 0) === want && (s.readyReplicas ?? 0) === want && (s.unavailableReplicas ?? 0) === 0;
+      const s = (o.status ?? {}) as Counts & { conditions?: Array<{ type?: string; status?: string }> };
+      // TalosControlPlane reports no updatedReplicas: its rolling state is the ResizedOrRolled condition.
+      const rolled = s.updatedReplicas === undefined ? !(s.conditions ?? []).some((c) => c.type === "ResizedOrRolled" && c.status === "False") : s.updatedReplicas === want;
+      const ok = (s.replicas ?? 0) === want && rolled && (s.readyReplicas ?? 0) === want && (s.unavailableReplicas ?? 0) === 0;
       if (!ok) done = false;
-      parts.push(`${o.metadata.name}: ${s.readyReplicas ?? 0}/${want} ready, ${s.updatedReplicas ?? 0} updated`);
+      parts.push(`${o.metadata.name}: ${s.readyReplicas ?? 0}/${want} ready${rolled ? "" : ", rolling"}`);
     }
     return { done: done && tcps.length > 0, seen: parts.join(", ") || "no control plane yet" };
   });

@@ -1,7 +1,7 @@
 // How the sandbox's clusterctl reaches a cluster: through a kubeconfig and client-node, over HTTP,
 // as the real one does through controller-runtime. Create-or-merge-patch like clusterctl's
 // component installer, reads that answer undefined on 404, and polled waits with a deadline.
-import { ApiException, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from "@kubernetes/client-node";
+import { ApiException, HttpMethod, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from "@kubernetes/client-node";
 import { ClusterctlError } from "./providers.js";
 import type { Obj } from "./components.js";
 
@@ -25,10 +25,33 @@ export function errorText(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
 }
 
+/**
+ * client-node's object API, but creates and merge patches go out as the JSON given: the stock
+ * methods pass built-in kinds through its models, which drop what they do not model, such as a
+ * CRD schema's x-kubernetes-preserve-unknown-fields (clusterctl sends the manifests as they are).
+ */
+class JsonObjectApi extends KubernetesObjectApi {
+  static forConfig(kc: KubeConfig): JsonObjectApi {
+    const api = kc.makeApiClient(JsonObjectApi);
+    api.setDefaultNamespace(kc);
+    return api;
+  }
+
+  async send(obj: KubernetesObject, action: "create" | "patch", manager: string): Promise<unknown> {
+    const path = await this.specUriPath({ ...obj, metadata: { ...obj.metadata } }, action);
+    const ctx = this.configuration.baseServer.makeRequestContext(path, action === "create" ? HttpMethod.POST : HttpMethod.PATCH);
+    ctx.setHeaderParam("Accept", "application/json");
+    ctx.setHeaderParam("Content-Type", action === "create" ? "application/json" : PatchStrategy.MergePatch);
+    ctx.setQueryParam("fieldManager", manager);
+    ctx.setBody(JSON.stringify(obj));
+    return this.requestPromise(ctx);
+  }
+}
+
 export class ClusterClient {
   private constructor(
     readonly server: string,
-    private readonly api: KubernetesObjectApi,
+    private readonly api: JsonObjectApi,
   ) {}
 
   /** `path` empty: $KUBECONFIG or ~/.kube/config, as clusterctl's --kubeconfig default. */
@@ -46,7 +69,7 @@ export class ClusterClient {
     }
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new ClusterctlError(`invalid kubeconfig ${path ?? ""}: no current context`);
-    return new ClusterClient(cluster.server, KubernetesObjectApi.makeApiClient(kc));
+    return new ClusterClient(cluster.server, JsonObjectApi.forConfig(kc));
   }
 
   async get(apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<Obj | undefined> {
@@ -72,11 +95,11 @@ export class ClusterClient {
   async ensure(obj: Obj): Promise<void> {
     const body = obj as unknown as KubernetesObject;
     try {
-      await this.api.create(body);
+      await this.api.send(body, "create", "clusterctl");
     } catch (err) {
       if (statusOf(err) !== 409) throw this.failed(`create ${obj.kind} ${obj.metadata.name}`, err);
       try {
-        await this.api.patch(body, undefined, undefined, "clusterctl", undefined, PatchStrategy.MergePatch);
+        await this.api.send(body, "patch", "clusterctl");
       } catch (err2) {
         throw this.failed(`patch ${obj.kind} ${obj.metadata.name}`, err2);
       }
@@ -85,7 +108,7 @@ export class ClusterClient {
 
   async mergePatch(obj: Obj): Promise<void> {
     try {
-      await this.api.patch(obj as unknown as KubernetesObject, undefined, undefined, "clusterctl", undefined, PatchStrategy.MergePatch);
+      await this.api.send(obj as unknown as KubernetesObject, "patch", "clusterctl");
     } catch (err) {
       throw this.failed(`patch ${obj.kind} ${obj.metadata.name}`, err);
     }

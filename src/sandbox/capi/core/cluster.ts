@@ -96,6 +96,14 @@ export function clusterController(ctx: ProviderContext): AsyncController {
         const owned = o && withOwner(o, cluster, true);
         if (owned) api.update({ ...owned, metadata: { ...owned.metadata, labels: { ...owned.metadata.labels, [CLUSTER_NAME_LABEL]: name } } }, CORE_MANAGER);
       }
+      // As CAPI's reconcilers do, the Cluster also owns (not controls) the control plane's machine
+      // template and its MachineHealthChecks: clusterctl move follows these owner references.
+      const template = cp && refTarget(api, specOf(cp).infrastructureTemplate ?? asObj(specOf(cp).machineTemplate).infrastructureRef, namespace);
+      const checks = api.kindFor(CAPI, "MachineHealthCheck") ? api.list(CAPI, "MachineHealthCheck", namespace).filter((m) => specOf(m).clusterName === name) : [];
+      for (const o of [template, ...checks]) {
+        const owned = o && withOwner(o, cluster, false);
+        if (owned) api.update(owned, CORE_MANAGER);
+      }
       // The endpoint comes from the infrastructure cluster (CAPH: the load balancer's address).
       const endpoint = asObj(infra && specOf(infra).controlPlaneEndpoint);
       if (str(endpoint.host) && !str(asObj(specOf(cluster).controlPlaneEndpoint).host)) {
