@@ -42,7 +42,8 @@ export async function deleteClusters(ctx: KindContext): Promise<void> {
 export async function getClusters(ctx: KindContext): Promise<void> {
   noArgs(ctx, "get clusters");
   const world = await openWorld(ctx, "failed to list clusters");
-  const names = (await viaWorld("failed to list clusters", () => world.list())).map((c) => c.name).sort();
+  // Workload clusters (made by the simulated CAPI providers) are no kind containers: real kind never lists them.
+  const names = (await viaWorld("failed to list clusters", () => world.list())).filter((c) => c.kind === "kind").map((c) => c.name).sort();
   if (names.length === 0) ctx.log("No kind clusters found.");
   for (const n of names) ctx.stdout(`${n}\n`);
 }

@@ -76,8 +76,10 @@ export type Killed = { run: Run; at: string };
 export async function killAt(dir: string, env: Record<string, string>, args: string[], at: string): Promise<Killed> {
   const child = startHk(args, { cwd: dir, env });
   let out = "";
+  let err = "";
   let ended = false;
   let hit = "";
+  child.child.stderr?.on("data", (d: Buffer) => (err += d.toString()));
   child.child.stdout?.on("data", (d: Buffer) => {
     out += d.toString();
     if (hit !== "") return;
@@ -90,7 +92,7 @@ export async function killAt(dir: string, env: Record<string, string>, args: str
   void child.done.then(() => (ended = true));
   await until(`hk ${args[0]} to print a line starting "${at}"`, () => hit !== "", {
     timeoutMs: 240_000,
-    failIf: () => (ended && hit === "" ? `hk ended first:\n${out.split("\n").slice(-15).join("\n")}` : undefined),
+    failIf: () => (ended && hit === "" ? `hk ended first:\n${out.split("\n").slice(-15).join("\n")}\n${err.split("\n").filter((l) => !l.startsWith("Warning:")).join("\n")}` : undefined),
   });
   return { run: await child.done, at: hit };
 }
