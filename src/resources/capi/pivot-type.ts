@@ -58,10 +58,14 @@ export interface CapiPivotDeps {
 /** Objects of the moved kinds in the namespace, by kind (kinds not served count 0), and the Secrets of the cluster. */
 export async function countObjects(client: KubeClient, namespace: string, cluster: string, signal: AbortSignal): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
+  const machines = new Set<string>();
   for (const [apiVersion, kind] of MOVED_KINDS) {
     try {
-      const { items } = await client.list(apiVersion, kind, { namespace, signal });
-      if (items.length > 0) out[kind] = items.length;
+      // What clusterctl move carries: not what is being deleted, nor a machine's part whose Machine is gone.
+      const items = (await client.list(apiVersion, kind, { namespace, signal })).items.filter((o) => !o.metadata.deletionTimestamp);
+      if (kind === "Machine") for (const m of items) machines.add(m.metadata.name ?? "");
+      const counted = kind === "HCloudMachine" || kind === "TalosConfig" ? items.filter((o) => ((o.metadata.ownerReferences ?? []) as Array<{ kind?: string; name?: string }>).some((r) => r.kind === "Machine" && machines.has(r.name ?? ""))) : items;
+      if (counted.length > 0) out[kind] = counted.length;
     } catch (err) {
       if (!(err instanceof ExternalError && err.code === "unknown-kind")) throw err;
     }
