@@ -149,11 +149,16 @@ const stats = (xs: number[]) => {
 export async function capiBench(runs = Number(process.env.HK_BENCH_RUNS ?? 3), timing = process.env.HK_BENCH_TIMING ?? "real/60"): Promise<string> {
   const real = [];
   for (let i = 0; i < runs; i++) {
-    real.push(await realRun(timing));
-    process.stderr.write(`bench capi: ${timing} run ${i + 1}/${runs} done\n`);
+    const r = await realRun(timing);
+    real.push(r);
+    process.stderr.write(`bench capi: ${timing} run ${i + 1}/${runs}: wall ${s(r.wall)}, critical path ${s(r.cp.ms)}, sum ${s(r.sum)}\n`);
   }
   const fast = [];
-  for (let i = 0; i < runs; i++) fast.push(await fastLifecycle());
+  for (let i = 0; i < runs; i++) {
+    const f = await fastLifecycle();
+    fast.push(f);
+    process.stderr.write(`bench capi: fast run ${i + 1}/${runs}: apply ${s(f[0] ?? 0)}, plan ${s(f[1] ?? 0)}, destroy ${s(f[2] ?? 0)}\n`);
+  }
   const last = real[real.length - 1];
   const rows = [
     `Sandbox bootstrap of the example config under HK_SANDBOX_TIMING=${timing}, ${runs} runs, min / median / max (${cpus().length} cores, load ${loadavg()[0]?.toFixed(1)} at the end, node ${process.version}):`,
