@@ -122,7 +122,9 @@ describe("a read-only token", () => {
       expect(existsSync(join(dir, "state", "hk.state.json"))).toBe(false);
     }
     const planned = await hk(["plan"], { cwd: dir, env: ro });
-    expect([planned.code, planned.stderr]).toEqual([0, ""]);
+    expect(planned.code).toBe(0);
+    // Only the preflight's warnings (the load balancer's open ports, CACPPT's known deadlock).
+    expect(planned.stderr.split("\n").filter((l) => l !== "" && !l.startsWith("Warning: "))).toEqual([]);
     const rw = await hk(["destroy", "--auto-approve"], { cwd: dir, env: { ...ro, HCLOUD_TOKEN: "rw-abc" } });
     expect([rw.code, rw.stderr]).toEqual([0, ""]);
   });

@@ -117,6 +117,9 @@ export function capiProvidersType(deps: CapiProvidersDeps): ResourceType<CapiPro
     replaceOn: ["kubeconfig"],
 
     async read(ctx, current): Promise<ReadResult<CapiProvidersInputs, CapiProvidersOutputs>> {
+      // On a temporary cluster (kind) the kubeconfig is known only during an apply: a run killed
+      // before kind was retired leaves it live, and what it holds is read when the apply needs it.
+      if (typeof current.inputs.kubeconfig !== "string") return { status: "found", inputs: current.inputs, outputs: current.outputs };
       let items: InventoryItem[];
       try {
         items = await inventory(current.inputs.kubeconfig, ctx.signal);

@@ -6,6 +6,25 @@ import { ClusterctlError } from "./providers.js";
 import type { Obj } from "./components.js";
 
 const POLL_MS = 200;
+/** clusterctl retries every API call with exponential backoff (its retryWithExponentialBackoff): a dropped connection or a 5xx is not an error yet. */
+const ATTEMPTS = 8;
+
+function transient(err: unknown): boolean {
+  const code = statusOf(err);
+  if (code !== undefined) return code === 429 || code >= 500;
+  return /socket hang up|ECONN|EPIPE|ETIMEDOUT|network|fetch failed/i.test(err instanceof Error ? `${err.message} ${String((err as { code?: unknown }).code ?? "")}` : String(err));
+}
+
+async function retried<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (attempt >= ATTEMPTS || !transient(err)) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(2_000, 50 * 2 ** attempt)));
+    }
+  }
+}
 
 function statusOf(err: unknown): number | undefined {
   return err instanceof ApiException ? err.code : undefined;
@@ -74,7 +93,7 @@ export class ClusterClient {
 
   async get(apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<Obj | undefined> {
     try {
-      return (await this.api.read({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } })) as unknown as Obj;
+      return (await retried(() => this.api.read({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } }))) as unknown as Obj;
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
       throw this.failed(`read ${kind} ${namespace ? `${namespace}/` : ""}${name}`, err);
@@ -83,7 +102,7 @@ export class ClusterClient {
 
   async list(apiVersion: string, kind: string, namespace?: string, labelSelector?: string): Promise<Obj[]> {
     try {
-      const list = await this.api.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector);
+      const list = await retried(() => this.api.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector));
       return list.items as unknown as Obj[];
     } catch (err) {
       if (statusOf(err) === 404) return [];
@@ -95,28 +114,30 @@ export class ClusterClient {
   async ensure(obj: Obj): Promise<void> {
     const body = obj as unknown as KubernetesObject;
     try {
-      await this.api.send(body, "create", "clusterctl");
+      await retried(() => this.api.send(body, "create", "clusterctl"));
     } catch (err) {
       if (statusOf(err) !== 409) throw this.failed(`create ${obj.kind} ${obj.metadata.name}`, err);
       try {
-        await this.api.send(body, "patch", "clusterctl");
+        await retried(() => this.api.send(body, "patch", "clusterctl"));
       } catch (err2) {
         throw this.failed(`patch ${obj.kind} ${obj.metadata.name}`, err2);
       }
     }
   }
 
-  async mergePatch(obj: Obj): Promise<void> {
+  /** `ignoreNotFound`: an object gone meanwhile (collected with its owner) is not an error, as in clusterctl's deletes. */
+  async mergePatch(obj: Obj, opts: { ignoreNotFound?: boolean } = {}): Promise<void> {
     try {
-      await this.api.send(obj as unknown as KubernetesObject, "patch", "clusterctl");
+      await retried(() => this.api.send(obj as unknown as KubernetesObject, "patch", "clusterctl"));
     } catch (err) {
+      if (opts.ignoreNotFound && statusOf(err) === 404) return;
       throw this.failed(`patch ${obj.kind} ${obj.metadata.name}`, err);
     }
   }
 
   async delete(obj: Obj): Promise<void> {
     try {
-      await this.api.delete(obj as unknown as KubernetesObject);
+      await retried(() => this.api.delete(obj as unknown as KubernetesObject));
     } catch (err) {
       if (statusOf(err) !== 404) throw this.failed(`delete ${obj.kind} ${obj.metadata.name}`, err);
     }

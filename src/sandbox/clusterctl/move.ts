@@ -95,9 +95,9 @@ async function deleteFromSource(source: ClusterClient, graph: Graph): Promise<vo
       const ref = { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata.name, namespace: o.metadata.namespace ?? "default" } };
       // Already gone (its owner's deletion collected it): clusterctl's deleteSourceObject moves on.
       if (!(await source.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name))) continue;
-      await source.mergePatch({ ...ref, metadata: { ...ref.metadata, annotations: { "clusterctl.cluster.x-k8s.io/delete-for-move": "" } } });
+      await source.mergePatch({ ...ref, metadata: { ...ref.metadata, annotations: { "clusterctl.cluster.x-k8s.io/delete-for-move": "" } } }, { ignoreNotFound: true });
       await source.delete(ref);
-      if (await source.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name)) await source.mergePatch({ ...ref, metadata: { ...ref.metadata, finalizers: null } });
+      if (await source.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name)) await source.mergePatch({ ...ref, metadata: { ...ref.metadata, finalizers: null } }, { ignoreNotFound: true });
     }
   }
 }
