@@ -4,6 +4,7 @@
 // and a failed one is retried with capped backoff, for as long as the controller runs, as the
 // real ones do. Reconciles are async: they call the Hetzner emulator and wait on the timing model.
 import { StatusError } from "../kube/status.js";
+import { keyOf, splitKey } from "../kube/controllers/runtime.js";
 import type { ClusterApi, KubeObject, WatchEvent } from "../kube/types.js";
 
 export interface AsyncWatched {
@@ -24,15 +25,8 @@ export interface AsyncController {
 
 const MAX_BACKOFF_MS = 2_000;
 
-export function keyOf(obj: KubeObject): string {
-  return `${obj.metadata.namespace ?? ""}/${obj.metadata.name ?? ""}`;
-}
-
-export function splitKey(key: string): { namespace: string | undefined; name: string } {
-  const slash = key.indexOf("/");
-  const ns = key.slice(0, slash);
-  return { namespace: ns === "" ? undefined : ns, name: key.slice(slash + 1) };
-}
+// Keys are the built-in controllers' `namespace/name`.
+export { keyOf, splitKey };
 
 export function self(apiVersion: string, kind: string): AsyncWatched {
   return { apiVersion, kind, keys: (e) => [keyOf(e.object)] };
