@@ -4,14 +4,11 @@
 // and a failed one is retried with capped backoff, for as long as the controller runs, as the
 // real ones do. Reconciles are async: they call the Hetzner emulator and wait on the timing model.
 import { StatusError } from "../kube/status.js";
-import { keyOf, splitKey } from "../kube/controllers/runtime.js";
-import type { ClusterApi, KubeObject, WatchEvent } from "../kube/types.js";
+import { keyOf, self, splitKey, type Watched } from "../kube/controllers/runtime.js";
+import type { ClusterApi, KubeObject } from "../kube/types.js";
 
-export interface AsyncWatched {
-  apiVersion: string;
-  kind: string;
-  keys(event: WatchEvent): string[];
-}
+/** One kind a controller watches, and which keys an event concerns: as for the built-in controllers. */
+export type AsyncWatched = Watched;
 
 export type ReconcileResult = void | { requeueAfterMs: number };
 
@@ -25,12 +22,8 @@ export interface AsyncController {
 
 const MAX_BACKOFF_MS = 2_000;
 
-// Keys are the built-in controllers' `namespace/name`.
-export { keyOf, splitKey };
-
-export function self(apiVersion: string, kind: string): AsyncWatched {
-  return { apiVersion, kind, keys: (e) => [keyOf(e.object)] };
-}
+// Keys are the built-in controllers' `namespace/name`, and a controller's own kind is watched the same way.
+export { keyOf, self, splitKey };
 
 /** Events of `kind` concern their owner of `ownerKind` (any owner reference, controller or not). */
 export function ownedBy(apiVersion: string, kind: string, ownerKind: string): AsyncWatched {

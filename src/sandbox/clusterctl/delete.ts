@@ -5,7 +5,7 @@
 import { ClusterClient } from "./cluster-client.js";
 import { providerComponents } from "./components.js";
 import { logLine, type Io } from "./io.js";
-import { ClusterctlError, resolveProvider, TYPE_ORDER, type ProviderType } from "./providers.js";
+import { ClusterctlError, namedByType, resolveProvider, TYPE_ORDER, type ProviderType } from "./providers.js";
 import { readInventory, type Inventory } from "./upgrade.js";
 
 export interface DeleteOptions {
@@ -32,13 +32,7 @@ function pick(arg: string, type: ProviderType, inventory: Inventory[]): Inventor
 }
 
 export async function deleteProviders(opts: DeleteOptions, io: Io): Promise<void> {
-  const perType: [ProviderType, string[]][] = [
-    ["CoreProvider", opts.core ? [opts.core] : []],
-    ["BootstrapProvider", opts.bootstrap],
-    ["ControlPlaneProvider", opts.controlPlane],
-    ["InfrastructureProvider", opts.infrastructure],
-    ["AddonProvider", opts.addon],
-  ];
+  const perType = namedByType(opts);
   const named = perType.some(([, a]) => a.length > 0);
   if (opts.all && named) throw new ClusterctlError(`The --all flag can't be used in combination with ${FLAGS}`);
   if (!opts.all && !named) throw new ClusterctlError(`At least one of ${FLAGS} should be specified or the --all flag should be set`);

@@ -6,6 +6,17 @@ export type ProviderType = "CoreProvider" | "BootstrapProvider" | "ControlPlaneP
 /** Install order, as clusterctl installs them. */
 export const TYPE_ORDER: readonly ProviderType[] = ["CoreProvider", "BootstrapProvider", "ControlPlaneProvider", "InfrastructureProvider", "AddonProvider"];
 
+/** The providers a command's --core/--bootstrap/--control-plane/--infrastructure/--addon flags name, per type, in TYPE_ORDER. */
+export function namedByType(o: { core?: string | undefined; bootstrap: string[]; controlPlane: string[]; infrastructure: string[]; addon: string[] }): [ProviderType, string[]][] {
+  return [
+    ["CoreProvider", o.core ? [o.core] : []],
+    ["BootstrapProvider", o.bootstrap],
+    ["ControlPlaneProvider", o.controlPlane],
+    ["InfrastructureProvider", o.infrastructure],
+    ["AddonProvider", o.addon],
+  ];
+}
+
 const TYPE_PREFIX: Record<ProviderType, string> = {
   CoreProvider: "",
   BootstrapProvider: "bootstrap-",

@@ -6,7 +6,7 @@
 import { ClusterClient } from "./cluster-client.js";
 import { CERT_MANAGER_VERSION, inventoryObject, providerComponents, type Obj } from "./components.js";
 import { goDuration, logLine, type Io } from "./io.js";
-import { ClusterctlError, resolveProvider, TYPE_ORDER, type ProviderRequest, type ProviderType } from "./providers.js";
+import { ClusterctlError, namedByType, resolveProvider, TYPE_ORDER, type ProviderRequest, type ProviderType } from "./providers.js";
 
 const CONTRACT = "v1beta1";
 
@@ -80,13 +80,7 @@ function target(arg: string, type: ProviderType, inventory: Inventory[]): { from
 }
 
 export async function upgradeApply(opts: UpgradeApplyOptions, io: Io): Promise<void> {
-  const perType: [ProviderType, string[]][] = [
-    ["CoreProvider", opts.core ? [opts.core] : []],
-    ["BootstrapProvider", opts.bootstrap],
-    ["ControlPlaneProvider", opts.controlPlane],
-    ["InfrastructureProvider", opts.infrastructure],
-    ["AddonProvider", opts.addon],
-  ];
+  const perType = namedByType(opts);
   const anyItem = perType.some(([, a]) => a.length > 0);
   if (opts.contract && anyItem) throw new ClusterctlError("The --contract flag can't be used in combination with --core, --bootstrap, --control-plane, --infrastructure, --ipam, --runtime-extension, --addon");
   if (!opts.contract && !anyItem) throw new ClusterctlError("one of --contract, --core, --bootstrap, --control-plane, --infrastructure, --ipam, --runtime-extension, --addon should be specified");
