@@ -1,7 +1,6 @@
 // Monthly prices from the API's own price list (`GET /pricing`, read once per client), gross
 // (with the project's VAT) because that is what the bill says. A type not sold in a location is
 // a config mistake, reported with what is sold there.
-import type { IndirectCost } from "../../engine/declaration.js";
 import { AbortError } from "../../engine/errors.js";
 import type { Cost } from "../../engine/resource.js";
 import { pricing, type HcloudClient, type LocationPrice } from "../../providers/hcloud/index.js";
@@ -52,30 +51,4 @@ export async function monthlyPrimaryIp(client: HcloudClient, kind: "ipv4" | "ipv
   const entry = list.primary_ips.find((p) => p.type === kind);
   const m = entry ? monthly(entry.prices, location) : undefined;
   return { monthly: m ?? 0, currency: list.currency, what: `primary ${kind === "ipv4" ? "IPv4" : "IPv6"} in ${location}` };
-}
-
-export interface ClusterShape {
-  location: string;
-  serverType: string;
-  controlPlaneReplicas: number;
-  loadBalancerType: string;
-  /** The resource whose creation makes CAPH create these (see IndirectCost.with). */
-  with?: string;
-}
-
-/**
- * What the config makes CAPH create, priced: the control-plane servers, a primary IPv4 for each
- * (CAPH's servers have public IPv4; IPv6 is free) and the API load balancer.
- */
-export async function clusterIndirectCosts(client: HcloudClient, shape: ClusterShape): Promise<IndirectCost[]> {
-  const n = shape.controlPlaneReplicas;
-  const by = `CAPH (${n} × control plane)`;
-  const withPart = shape.with === undefined ? {} : { with: shape.with };
-  const server = await monthlyServer(client, shape.serverType, shape.location);
-  const ipv4 = await monthlyPrimaryIp(client, "ipv4", shape.location);
-  const lb = await monthlyLoadBalancer(client, shape.loadBalancerType, shape.location);
-  const out: IndirectCost[] = [{ monthly: round(server.monthly * n), currency: server.currency, what: `${n} × ${server.what}`, by, ...withPart }];
-  if (ipv4.monthly > 0) out.push({ monthly: round(ipv4.monthly * n), currency: ipv4.currency, what: `${n} × ${ipv4.what}`, by, ...withPart });
-  out.push({ ...lb, what: `load balancer ${lb.what}`, by: "CAPH (control-plane endpoint)", ...withPart });
-  return out;
 }

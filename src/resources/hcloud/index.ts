@@ -12,7 +12,7 @@ export { firewallType, firewallInputs, firewallOutputs, defaultSelector, type Fi
 export { defaultFirewallRules, firewallRuleInput, type FirewallRule } from "./firewall-rules.js";
 export { talosImageType, talosImageInputs, talosImageOutputs, ESTIMATED_SNAPSHOT_GB, type TalosImageDeps, type TalosImageInputs, type TalosImageOutputs } from "./talos-image.js";
 export { leftoverTypes, CCM_SERVICE_LABEL } from "./leftovers.js";
-export { clusterIndirectCosts, monthlyLoadBalancer, monthlyPrimaryIp, monthlyServer, monthlySnapshot, monthlyVolume, type ClusterShape } from "./cost.js";
+export { monthlyLoadBalancer, monthlyPrimaryIp, monthlyServer, monthlySnapshot, monthlyVolume } from "./cost.js";
 export { ADDRESS_LABEL, STACK_LABEL, TEMPORARY_LABEL, ownerLabels, labelValue } from "./labels.js";
 export { IMAGE_LABEL, schematicLabel } from "./image-labels.js";
 export type { SshTarget } from "./rescue-ssh.js";

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AbortError } from "../../../src/engine/errors.js";
 import { pricing } from "../../../src/providers/hcloud/index.js";
-import { clusterIndirectCosts, monthlyLoadBalancer, monthlyServer, monthlySnapshot } from "../../../src/resources/hcloud/index.js";
+import { monthlyLoadBalancer, monthlyServer, monthlySnapshot } from "../../../src/resources/hcloud/index.js";
 import { sandboxEnv, type SandboxEnv } from "./sandbox-env.js";
 
 let env: SandboxEnv;
@@ -23,22 +23,6 @@ describe("costs", () => {
     expect((await monthlyLoadBalancer(env.client, "lb11", "nbg1")).monthly).toBe(gross(list.load_balancer_types.find((t) => t.name === "lb11")?.prices, "nbg1"));
     expect((await monthlySnapshot(env.client, 2.5)).monthly).toBeCloseTo(2.5 * Number(list.image.price_per_gb_month.gross), 4);
     expect(env.requests.slice(before).filter((r) => r.path === "/pricing")).toHaveLength(1);
-  });
-
-  it("adds up what CAPH will create for the cluster", async () => {
-    const list = await pricing(env.client);
-    const costs = await clusterIndirectCosts(env.client, { location: "nbg1", serverType: "cx33", controlPlaneReplicas: 3, loadBalancerType: "lb11", with: "hcloud_firewall.cluster" });
-    const server = gross(list.server_types.find((t) => t.name === "cx33")?.prices, "nbg1");
-    const ipv4 = gross(list.primary_ips.find((p) => p.type === "ipv4")?.prices, "nbg1");
-    const lb = gross(list.load_balancer_types.find((t) => t.name === "lb11")?.prices, "nbg1");
-    expect(costs.map((c) => [c.what, c.by, c.with])).toEqual([
-      ["3 × cx33 in nbg1", "CAPH (3 × control plane)", "hcloud_firewall.cluster"],
-      ["3 × primary IPv4 in nbg1", "CAPH (3 × control plane)", "hcloud_firewall.cluster"],
-      ["load balancer lb11 in nbg1", "CAPH (control-plane endpoint)", "hcloud_firewall.cluster"],
-    ]);
-    expect(costs[0]?.monthly).toBeCloseTo(3 * server, 4);
-    expect(costs[1]?.monthly).toBeCloseTo(3 * ipv4, 4);
-    expect(costs[2]?.monthly).toBe(lb);
   });
 
   it("says what is sold instead when a type or location is wrong", async () => {
