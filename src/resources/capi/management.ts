@@ -32,7 +32,7 @@ export interface Search {
 }
 
 /** Probes give up quickly: an unreachable cluster is an answer, not something to wait out. */
-const PROBE_RETRY: RetryPolicy = { attempts: 2, baseMs: 100, maxMs: 500 };
+export const PROBE_RETRY: RetryPolicy = { attempts: 2, baseMs: 100, maxMs: 500 };
 
 export const clusterRef = (name: string, namespace: string) => ({ apiVersion: CAPI, kind: "Cluster", name, namespace });
 

@@ -13,7 +13,7 @@ import { clusterctlMove, type ClusterctlEnv } from "../../providers/clusterctl.j
 import type { KubeClient } from "../../providers/kube/index.js";
 import { jsonInputs } from "../hcloud/json-schema.js";
 import { CAAPH } from "./addons.js";
-import { clientFor, clusterRef, isPausedCluster, pauseWhereReachable } from "./management.js";
+import { clientFor, clusterRef, isPausedCluster, pauseWhereReachable, PROBE_RETRY } from "./management.js";
 import { CACPPT, CAPH, CAPI } from "./manifests.js";
 
 const CABPT = "bootstrap.cluster.x-k8s.io/v1alpha3";
@@ -89,7 +89,7 @@ function compare(before: Record<string, number>, after: Record<string, number>, 
 async function hasCluster(path: string, i: CapiPivotInputs, signal: AbortSignal, quick = false): Promise<boolean> {
   if (!existsSync(path)) return false;
   try {
-    return (await clientFor(path, quick ? { attempts: 2, baseMs: 100, maxMs: 500 } : undefined).get(clusterRef(i.cluster, i.namespace), { signal })) !== undefined;
+    return (await clientFor(path, quick ? PROBE_RETRY : undefined).get(clusterRef(i.cluster, i.namespace), { signal })) !== undefined;
   } catch (err) {
     if (err instanceof ExternalError && err.code === "unknown-kind") return false;
     throw err;
