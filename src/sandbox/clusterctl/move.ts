@@ -77,12 +77,20 @@ function forTarget(o: Obj, uids: Map<string, string>): Obj {
   return { ...(rest as Obj), metadata: { ...(meta as Obj["metadata"]), ...(owners.length > 0 ? { ownerReferences: owners } : {}) } };
 }
 
-async function createInTarget(target: ClusterClient, graph: Graph): Promise<void> {
+/**
+ * Creates the graph's objects in the target, owners first. Each is read again from the source
+ * first, as clusterctl's createTargetObject does: the graph was discovered before the Clusters
+ * were paused, and a Cluster created unpaused lets the target's controllers act on a half-moved
+ * cluster (a TalosControlPlane whose Machines are not there yet makes new ones).
+ */
+async function createInTarget(target: ClusterClient, graph: Graph, source?: ClusterClient): Promise<void> {
   const uids = new Map<string, string>();
   for (const ns of new Set(graph.objects.map((o) => o.metadata.namespace ?? "default"))) await target.ensure({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
   for (const group of graph.groups) {
     for (const o of group) {
-      await target.ensure(forTarget(o, uids));
+      const latest = source ? await source.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name) : o;
+      if (!latest) throw new ClusterctlError(`error reading "${o.apiVersion}, Kind=${o.kind}" ${o.metadata.namespace ?? "default"}/${o.metadata.name}: not found`);
+      await target.ensure(forTarget({ ...latest, apiVersion: o.apiVersion, kind: o.kind }, uids));
       const made = await target.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name);
       if (made?.metadata.uid && o.metadata.uid) uids.set(String(o.metadata.uid), String(made.metadata.uid));
     }
@@ -158,7 +166,7 @@ export async function move(opts: MoveOptions, io: Io): Promise<void> {
   io.stderr(logLine("Waiting for all resources to be ready to move"));
   await waitUnblocked(source, graph);
   io.stderr(logLine("Creating objects in the target cluster"));
-  await createInTarget(target, graph);
+  await createInTarget(target, graph, source);
   io.stderr(logLine("Deleting objects from the source cluster"));
   await deleteFromSource(source, graph);
   await setPaused(target, graph.clusters, false);

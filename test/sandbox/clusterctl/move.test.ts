@@ -2,7 +2,7 @@
 // refusals (no target, providers missing in the target, machines still provisioning), a dry run
 // that changes nothing, and a move that carries the Cluster, what it owns (ownerReferences
 // rebuilt with the target's UIDs), its kubeconfig secret and the move-labelled credentials, and
-// leaves everything else behind.
+// leaves everything else behind. The target's Cluster is created paused (read again after the pause).
 import { mkdtemp, readdir, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -71,7 +71,14 @@ describe("clusterctl move", () => {
     const patched = await source.kubectl(["patch", "cluster", "k8s", "--subresource=status", "--type=merge", "-p", JSON.stringify(status)]);
     expect(patched.exitCode, patched.stderr).toBe(0);
 
+    // The target's controllers must not see the Cluster unpaused before what it owns has arrived.
+    const created: unknown[] = [];
+    const stop = target.server.api.watch("cluster.x-k8s.io/v1beta1", "Cluster", (e) => {
+      if (e.type === "ADDED") created.push((e.object.spec as { paused?: unknown } | undefined)?.paused);
+    });
     const r = await move("--to-kubeconfig", target.kubeconfig);
+    stop();
+    expect(created).toEqual([true]);
     expect(r.stderr).toBe(
       ["Performing move...", "Discovering Cluster API objects", "Moving Cluster API objects Clusters=1", "Moving Cluster API objects ClusterClasses=0", "Waiting for all resources to be ready to move", "Creating objects in the target cluster", "Deleting objects from the source cluster", ""].join("\n"),
     );
