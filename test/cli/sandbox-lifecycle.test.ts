@@ -19,6 +19,8 @@ vi.setConfig({ testTimeout: 300_000, hookTimeout: 120_000 });
 
 const run = promisify(execFile);
 const example = join(import.meta.dirname, "..", "..", "cluster.config.ts");
+/** What a failed run said: the end of its output, for the assertion's message. */
+const said = (r: { stdout: string; stderr: string }) => `${r.stdout.split("\n").slice(-30).join("\n")}\n${r.stderr}`;
 
 describe("sandbox lifecycle of the example config", () => {
   const dir = tempDir("hk-lifecycle-");
@@ -51,7 +53,7 @@ describe("sandbox lifecycle of the example config", () => {
     // The preflight's warnings, nothing else: the load balancer's ports are open whatever the firewall says.
     expect(r.stderr.split("\n").filter((l) => l !== "" && !l.startsWith("Warning: "))).toEqual([]);
     expect(r.stderr).toContain("load balancer exposure");
-    expect(r.code).toBe(0);
+    expect(r.code, said(r)).toBe(0);
     expect(r.stdout).toMatch(/Cost estimate \(monthly\):/);
     expect(r.stdout).toMatch(/capi_cluster\.workload +CAPH: 3 × cx33, 3 primary IPv4, lb11 in nbg1/);
     expect(r.stdout).toContain("capi_pivot.workload: clusterctl move into the workload cluster");
@@ -101,7 +103,7 @@ describe("sandbox lifecycle of the example config", () => {
 
   it("plan --detailed-exitcode exits 0", async () => {
     const r = await hk(["plan", "--sandbox", "--detailed-exitcode"], { cwd: dir, env });
-    expect(r.code).toBe(0);
+    expect(r.code, said(r)).toBe(0);
     expect(r.stdout).toContain("No changes.");
   });
 
@@ -115,7 +117,7 @@ describe("sandbox lifecycle of the example config", () => {
     expect(plan.stdout).toContain("~ hcloud_talos_image.talos");
     expect(plan.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
     const fixed = await hk(["apply", "--sandbox", "--auto-approve"], { cwd: dir, env });
-    expect(fixed.code).toBe(0);
+    expect(fixed.code, said(fixed)).toBe(0);
     const found = JSON.parse(await hcloud("image", "list", "-t", "snapshot", "-l", "caph-image-name=talos-amd64-v1.12.2,os=talos", "-o", "json")) as Array<{ id: number }>;
     expect(found.map((i) => i.id)).toEqual([image?.id]);
     expect((await hk(["plan", "--sandbox", "--detailed-exitcode"], { cwd: dir, env })).code).toBe(0);
@@ -172,7 +174,7 @@ describe("sandbox lifecycle of the example config", () => {
     expect(plan.stdout).not.toContain("kind_cluster.bootstrap");
     expect(plan.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
     const up = await hk(["apply", "--sandbox", "--auto-approve"], { cwd: dir, env });
-    expect(up.code).toBe(0);
+    expect(up.code, said(up)).toBe(0);
     expect((JSON.parse(await hcloud("server", "list", "-l", "caph-cluster-k8s=owned", "-o", "json")) as unknown[]).length).toBe(5);
     expect((await kubectl("get", "nodes", "-o", "name")).trim().split("\n")).toHaveLength(5);
     expect(await kindClusters()).toBe("");
@@ -184,7 +186,7 @@ describe("sandbox lifecycle of the example config", () => {
     await hcloud("placement-group", "create", "--name", "k8s-extra", "--type", "spread", "--label", "caph-cluster-k8s=owned");
     await hcloud("placement-group", "create", "--name", "not-ours", "--type", "spread");
     const r = await hk(["destroy", "--sandbox", "--auto-approve"], { cwd: dir, env });
-    expect(r.code).toBe(0);
+    expect(r.code, said(r)).toBe(0);
     expect(r.stdout).toContain("→ the reverse pivot");
     expect(r.stdout).toContain("capi_pivot.workload: clusterctl move back to the bootstrap cluster");
     expect(r.stdout).toMatch(/Destroy complete! Resources: \d+ destroyed\./);
@@ -201,8 +203,8 @@ describe("sandbox lifecycle of the example config", () => {
     const fenv = { HOME: faulty, HK_SANDBOX_FAULTS: "rate=0.1,seed=11" };
     const up = await hk(["apply", "--sandbox", "--auto-approve"], { cwd: faulty, env: fenv });
     expect(up.stderr.split("\n").filter((l) => l !== "" && !l.startsWith("Warning: "))).toEqual([]);
-    expect(up.code).toBe(0);
+    expect(up.code, said(up)).toBe(0);
     const down = await hk(["destroy", "--sandbox", "--auto-approve"], { cwd: faulty, env: fenv });
-    expect(down.code).toBe(0);
+    expect(down.code, said(down)).toBe(0);
   });
 });

@@ -127,6 +127,9 @@ export function runAsyncControllers(api: ClusterApi, controllers: AsyncControlle
     const { apiVersion, kind } = controller.primary;
     if (api.kindFor(apiVersion, kind)) for (const obj of api.list(apiVersion, kind)) enqueue(controller, keyOf(obj));
   }
+  unsubscribes.push(...onUnpause(api, (cluster) => {
+    for (const controller of controllers) for (const key of clusterObjects(api, controller, cluster)) enqueue(controller, key);
+  }));
 
   return {
     idle: () => new Promise<void>((resolve) => {
@@ -143,6 +146,38 @@ export function runAsyncControllers(api: ClusterApi, controllers: AsyncControlle
       settleIdle();
     },
   };
+}
+
+const CLUSTER = { apiVersion: "cluster.x-k8s.io/v1beta1", kind: "Cluster" };
+
+/**
+ * Calls `then` when a Cluster stops being paused (clusterctl move's last step in the target). Every
+ * Cluster API controller watches Clusters with a ClusterUnpaused predicate for this: the objects
+ * moved in arrived while their Cluster was paused, were left alone, and nothing else would bring
+ * them back (a moved Machine would never get its nodeRef).
+ */
+function onUnpause(api: ClusterApi, then: (cluster: KubeObject) => void): Array<() => void> {
+  if (!api.kindFor(CLUSTER.apiVersion, CLUSTER.kind)) return [];
+  const paused = new Set(api.list(CLUSTER.apiVersion, CLUSTER.kind).filter((c) => isPaused(api, c)).map(keyOf));
+  return [
+    api.watch(CLUSTER.apiVersion, CLUSTER.kind, (event) => {
+      const key = keyOf(event.object);
+      const now = event.type !== "DELETED" && isPaused(api, event.object);
+      if (now) paused.add(key);
+      else if (paused.delete(key) && event.type !== "DELETED") then(event.object);
+    }),
+  ];
+}
+
+/** The controller's objects that belong to `cluster`: its label, or the Cluster itself. */
+function clusterObjects(api: ClusterApi, controller: AsyncController, cluster: KubeObject): string[] {
+  const { apiVersion, kind } = controller.primary;
+  if (!api.kindFor(apiVersion, kind)) return [];
+  const name = cluster.metadata.name ?? "";
+  return api
+    .list(apiVersion, kind, cluster.metadata.namespace)
+    .filter((o) => (kind === CLUSTER.kind && o.metadata.name === name) || o.metadata.labels?.["cluster.x-k8s.io/cluster-name"] === name || o.metadata.labels?.["cluster.x-k8s.io/cluster-name"] === undefined)
+    .map(keyOf);
 }
 
 /**
