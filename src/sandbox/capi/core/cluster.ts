@@ -63,7 +63,9 @@ export function clusterController(ctx: ProviderContext): AsyncController {
       for (const o of api.list(CAPI, kind, ns, `${CLUSTER_NAME_LABEL}=${name}`)) if (!o.metadata.deletionTimestamp) api.delete(CAPI, kind, ns, o.metadata.name ?? "");
     }
     const machines = api.list(CAPI, "Machine", ns, `${CLUSTER_NAME_LABEL}=${name}`);
-    if (cp || machines.length > 0) return writeDeleting(cluster, `${machines.length} machines and the control plane are being deleted`);
+    // As CAPI's descendants: the pools and their sets too, which let their machines go first.
+    const pools = ["MachineDeployment", "MachineSet"].flatMap((kind) => (api.kindFor(CAPI, kind) ? api.list(CAPI, kind, ns, `${CLUSTER_NAME_LABEL}=${name}`) : []));
+    if (cp || machines.length > 0 || pools.length > 0) return writeDeleting(cluster, `${machines.length} machines, ${pools.length} machine deployments and sets and the control plane are being deleted`);
     const infra = refTarget(api, specOf(cluster).infrastructureRef, ns);
     if (infra) {
       if (!infra.metadata.deletionTimestamp) api.delete(infra.apiVersion, infra.kind, ns, infra.metadata.name ?? "");

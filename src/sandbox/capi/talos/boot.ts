@@ -1,8 +1,9 @@
 // The node side of Talos, run with CABPT: a Machine (control plane or worker) whose server is up
 // and whose bootstrap data exists boots, and after nodeJoin its kubelet registers the Node in the
-// workload cluster, tainted for the external cloud provider and NotReady until the CNI runs
-// (DaemonSet kube-system/cilium there), Ready cniReady after that. The workload cluster is
-// another API than the one this runs in, so the wait for the CNI is polled, not watched.
+// workload cluster, with the machine config's nodeLabels and nodeTaints, tainted for the external
+// cloud provider and NotReady until the CNI runs (DaemonSet kube-system/cilium there), Ready
+// cniReady after that. The workload cluster is another API than the one this runs in, so the
+// wait for the CNI is polled, not watched.
 import { parse } from "yaml";
 import { str } from "../../kube/controllers/meta.js";
 import type { ClusterApi, KubeObject } from "../../kube/types.js";
@@ -13,6 +14,19 @@ import { addressesOf, CAPI, dataSecretNameOf, INFRA, infraOf, infraReady, isCont
 
 const KUBELET = "kubelet";
 const NOT_READY_MSG = "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized";
+
+interface MachineConfig {
+  machine?: { nodeLabels?: Record<string, string>; nodeTaints?: Record<string, string> };
+  cluster?: { allowSchedulingOnControlPlanes?: boolean };
+}
+
+/** machine.nodeTaints as Talos applies them: `key: value:Effect`, or `key: Effect` for a taint without a value. */
+function nodeTaints(config: MachineConfig | null): { key: string; value?: string; effect: string }[] {
+  return Object.entries(config?.machine?.nodeTaints ?? {}).map(([key, v]) => {
+    const i = String(v).lastIndexOf(":");
+    return i < 0 ? { key, effect: String(v) } : { key, value: String(v).slice(0, i), effect: String(v).slice(i + 1) };
+  });
+}
 
 export function talosBootController(ctx: ProviderContext): AsyncController {
   const { api, timing } = ctx;
@@ -49,6 +63,7 @@ export function talosBootController(ctx: ProviderContext): AsyncController {
 
   function register(workload: ClusterApi, machine: KubeObject, nodeName: string): KubeObject {
     const hm = infraOf(api, machine);
+    const config = machineConfigOf(machine);
     const type = str(hm && specOf(hm).type) ?? "";
     const labels: Record<string, string> = {
       "beta.kubernetes.io/arch": type.startsWith("cax") ? "arm64" : "amd64",
@@ -57,11 +72,10 @@ export function talosBootController(ctx: ProviderContext): AsyncController {
       "kubernetes.io/hostname": nodeName,
       "kubernetes.io/os": "linux",
       ...(isControlPlane(machine) ? { "node-role.kubernetes.io/control-plane": "" } : {}),
+      ...config?.machine?.nodeLabels,
     };
-    const created = workload.create(
-      { apiVersion: "v1", kind: "Node", metadata: { name: nodeName, labels }, spec: { taints: [...controlPlaneTaint(machine), { key: "node.cloudprovider.kubernetes.io/uninitialized", value: "true", effect: "NoSchedule" }] } },
-      KUBELET,
-    );
+    const taints = [...controlPlaneTaint(machine, config), ...nodeTaints(config), { key: "node.cloudprovider.kubernetes.io/uninitialized", value: "true", effect: "NoSchedule" }];
+    const created = workload.create({ apiVersion: "v1", kind: "Node", metadata: { name: nodeName, labels }, spec: { taints } }, KUBELET);
     const internal = addressesOf(hm).find((a) => a.type === "InternalIP");
     const version = str(specOf(machine).version) ?? "";
     const withInfo = {
@@ -76,12 +90,16 @@ export function talosBootController(ctx: ProviderContext): AsyncController {
     return setReady(workload, withInfo, false);
   }
 
-  // Talos taints control planes unless the machine config has cluster.allowSchedulingOnControlPlanes (hk's patches set it).
-  function controlPlaneTaint(machine: KubeObject): { key: string; effect: string }[] {
-    if (!isControlPlane(machine)) return [];
+  /** The machine config CABPT wrote (its strategic patches merged in), as Talos reads it from user data. */
+  function machineConfigOf(machine: KubeObject): MachineConfig | null {
     const secret = api.get("v1", "Secret", machine.metadata.namespace, dataSecretNameOf(api, machine) ?? "");
     const text = Buffer.from(String((secret?.data as Record<string, string> | undefined)?.value ?? ""), "base64").toString("utf8");
-    const config = parse(text) as { cluster?: { allowSchedulingOnControlPlanes?: boolean } } | null;
+    return parse(text) as MachineConfig | null;
+  }
+
+  // Talos taints control planes unless the machine config has cluster.allowSchedulingOnControlPlanes (hk's patches set it).
+  function controlPlaneTaint(machine: KubeObject, config: MachineConfig | null): { key: string; effect: string }[] {
+    if (!isControlPlane(machine)) return [];
     return config?.cluster?.allowSchedulingOnControlPlanes === true ? [] : [{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }];
   }
 
