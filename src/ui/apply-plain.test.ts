@@ -91,6 +91,16 @@ describe("renderApply without a terminal", () => {
     `);
   });
 
+  it("says the time since the step started when a busy machine fires the interval late", async () => {
+    const { out, view, emit } = start();
+    emit(failingApply.start);
+    vi.setSystemTime(Date.now() + 5_000); // the clock moves on, the interval has not fired yet
+    vi.advanceTimersByTime(10_000);
+    expect(out.text()).toContain("hcloud_server.cp-1: Still creating... [15s elapsed]");
+    view.stop();
+    await view.done;
+  });
+
   it("stops listening and timing when stopped before the end", async () => {
     const { out, view, emit } = start();
     emit(failingApply.start);

@@ -39,8 +39,9 @@ export function plainApply(io: { stdout: NodeJS.WritableStream; stderr: NodeJS.W
       case "step-start": {
         const k = key(e.address, e.operation);
         stopStep(k);
-        let ticks = 0;
-        const timer = setInterval(() => write([stillLine(e.address, e.operation, ++ticks * STILL_EVERY_MS)]), STILL_EVERY_MS);
+        // The time since the start, not ticks × 10 s: a busy machine fires intervals late.
+        const started = Date.now();
+        const timer = setInterval(() => write([stillLine(e.address, e.operation, Math.floor((Date.now() - started) / 1000) * 1000)]), STILL_EVERY_MS);
         timer.unref?.();
         timers.set(k, { timer });
         write([startLine(e.address, e.operation)]);
