@@ -61,7 +61,7 @@ export async function waitNodesReady(ctx: StepContext, workload: KubeClient, exp
   });
 }
 
-type Counts = { replicas?: number; readyReplicas?: number; updatedReplicas?: number; unavailableReplicas?: number };
+type Counts = { replicas?: number; readyReplicas?: number; updatedReplicas?: number; unavailableReplicas?: number; observedGeneration?: number };
 
 /** The control plane and every MachineDeployment at their spec's replicas, all updated and ready. */
 export async function waitRolledOut(ctx: StepContext, mgmt: KubeClient, namespace: string, cluster: string, timeoutMs: number): Promise<void> {
@@ -76,9 +76,11 @@ export async function waitRolledOut(ctx: StepContext, mgmt: KubeClient, namespac
       const s = (o.status ?? {}) as Counts & { conditions?: Array<{ type?: string; status?: string }> };
       // TalosControlPlane reports no updatedReplicas: its rolling state is the ResizedOrRolled condition.
       const rolled = s.updatedReplicas === undefined ? !(s.conditions ?? []).some((c) => c.type === "ResizedOrRolled" && c.status === "False") : s.updatedReplicas === want;
-      const ok = (s.replicas ?? 0) === want && rolled && (s.readyReplicas ?? 0) === want && (s.unavailableReplicas ?? 0) === 0;
+      // A status older than the spec just applied still counts the old template's machines as up to date.
+      const seen = (s.observedGeneration ?? 0) >= Number(o.metadata.generation ?? 0);
+      const ok = seen && (s.replicas ?? 0) === want && rolled && (s.readyReplicas ?? 0) === want && (s.unavailableReplicas ?? 0) === 0;
       if (!ok) done = false;
-      parts.push(`${o.metadata.name}: ${s.readyReplicas ?? 0}/${want} ready${rolled ? "" : ", rolling"}`);
+      parts.push(`${o.metadata.name}: ${s.readyReplicas ?? 0}/${want} ready${!seen ? ", change not seen yet" : rolled ? "" : ", rolling"}`);
     }
     return { done: done && tcps.length > 0, seen: parts.join(", ") || "no control plane yet" };
   });
