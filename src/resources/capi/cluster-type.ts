@@ -7,8 +7,10 @@
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { mkdir, rm } from "node:fs/promises";
+import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { writeFileAtomic } from "../../engine/atomic-file.js";
+import { diffValues } from "../../engine/diff.js";
 import { AbortError, CreateFailedError, ExternalError } from "../../engine/errors.js";
 import type { JsonObject } from "../../engine/values.js";
 import type { Cost, Owner, ReadResult, ResourceType, StepContext } from "../../engine/resource.js";
@@ -20,7 +22,7 @@ import { objectInput, objectKey, type ObjectInput } from "../kube/objects-input.
 import { projectOnto } from "../kube/project.js";
 import { clientFor, clusterRef, locateCluster, pauseWhereReachable, type Located, type ManagementPaths } from "./management.js";
 import { CCM_SECRET } from "./addons.js";
-import { HETZNER_SECRET } from "./manifests.js";
+import { CAPH, controlPlaneTemplate, HETZNER_SECRET, renameControlPlaneTemplate } from "./manifests.js";
 import { machinesLeft, pollUntil, waitNodesReady, waitRolledOut } from "./waits.js";
 
 /** clusterctl move carries objects with this label (or owned by the Cluster) along. */
@@ -114,25 +116,48 @@ async function locate(ctx: StepContext, i: CapiClusterInputs): Promise<Located |
   return undefined;
 }
 
-/** The live objects of the set, by objectKey (one get each: the set is a dozen objects). */
+/** The machine template a live TalosControlPlane runs on, whatever its name. */
+const runningTemplateRef = (tcp: KubeObject): ObjectRef | undefined => {
+  const name = controlPlaneTemplate([tcp])?.name;
+  return name ? { apiVersion: CAPH, kind: "HCloudMachineTemplate", name, namespace: tcp.metadata.namespace } : undefined;
+};
+
+/** The live objects of the set, by objectKey (one get each: the set is a dozen objects), and the template the control plane runs on. */
 async function liveObjects(ctx: StepContext, client: KubeClient, refs: readonly ObjectRef[]): Promise<Map<string, KubeObject>> {
   const live = new Map<string, KubeObject>();
-  for (const r of refs) {
+  const get = async (r: ObjectRef) => {
     try {
       const o = await client.get(r, { signal: ctx.signal });
       if (o) live.set(objectKey(o), o);
     } catch (err) {
       if (!(err instanceof ExternalError && err.code === "unknown-kind")) throw err;
     }
+  };
+  for (const r of refs) await get(r);
+  for (const tcp of [...live.values()].filter((o) => o.kind === "TalosControlPlane")) {
+    const ref = runningTemplateRef(tcp);
+    if (ref && !live.has(objectKey({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } }))) await get(ref);
   }
   return live;
 }
 
 function observe(i: CapiClusterInputs, live: ReadonlyMap<string, KubeObject>): CapiClusterInputs {
   const objects: ObjectInput[] = [];
+  // The recorded template may not be the one the control plane runs on under that name: apply
+  // keeps a template of the same spec under the name it had (an older hk's), so that one is read.
+  const cp = controlPlaneTemplate(i.objects);
+  const liveTcp = cp ? live.get(objectKey(cp.tcp)) : undefined;
+  const running = liveTcp ? runningTemplateRef(liveTcp) : undefined;
   for (const want of i.objects) {
-    const got = live.get(objectKey(want));
+    let got = live.get(objectKey(want));
+    if (!got && running && want.kind === "HCloudMachineTemplate" && want.metadata.name === cp?.name) {
+      got = live.get(objectKey({ apiVersion: running.apiVersion, kind: running.kind, metadata: { name: running.name, namespace: running.namespace } }));
+      if (got) got = { ...got, metadata: { ...got.metadata, name: want.metadata.name } };
+    }
     if (got) objects.push(projectOnto(want, { ...got, apiVersion: want.apiVersion }) as ObjectInput);
+  }
+  if (cp && running && running.name !== cp.name && objects.some((o) => o.kind === "HCloudMachineTemplate" && o.metadata.name === cp.name)) {
+    objects.splice(0, objects.length, ...renameControlPlaneTemplate(objects, cp.name));
   }
   const secret = live.get(objectKey(tokenSecret(i)));
   const token = unb64((secret?.data as Record<string, string> | undefined)?.[HETZNER_SECRET.key]);
@@ -170,8 +195,25 @@ async function outputsOf(ctx: StepContext, at: Located, i: CapiClusterInputs, la
   return { kubeconfig: i.kubeconfigPath, talosconfig: i.talosconfigPath, endpoint: ep?.host ? `https://${ep.host}:${ep.port ?? 6443}` : "", managedBy: at.role, labels, applied };
 }
 
+/**
+ * The objects to send: the control plane's template under the name it runs on when that one has
+ * the declared spec (an older hk named it differently), so CACPPT rolls nothing for a rename.
+ */
+async function keepRunningTemplate(ctx: StepContext, client: KubeClient, objects: ObjectInput[]): Promise<ObjectInput[]> {
+  const cp = controlPlaneTemplate(objects);
+  const want = cp && objects.find((o) => o.kind === "HCloudMachineTemplate" && o.metadata.name === cp.name);
+  if (!cp || !want) return objects;
+  const tcp = await client.get(refOf(cp.tcp as KubeObject), { signal: ctx.signal });
+  const running = tcp ? runningTemplateRef(tcp) : undefined;
+  const name = running?.name;
+  if (!running || !name || name === cp.name) return objects;
+  const live = await client.get(running, { signal: ctx.signal });
+  return live && isDeepStrictEqual(projectOnto(want.spec, live.spec), want.spec) ? renameControlPlaneTemplate(objects, name) : objects;
+}
+
 /** Applies, then waits for the gates; the objects are on `at` (kind for a create). */
-async function converge(ctx: StepContext, at: Pick<Located, "client" | "role" | "path">, i: CapiClusterInputs, labels: Record<string, string>, force: boolean, applied: Applied[], timeouts: SetTimeouts): Promise<void> {
+async function converge(ctx: StepContext, at: Pick<Located, "client" | "role" | "path">, declared: CapiClusterInputs, labels: Record<string, string>, force: boolean, applied: Applied[], timeouts: SetTimeouts): Promise<void> {
+  const i = { ...declared, objects: await keepRunningTemplate(ctx, at.client, declared.objects) } as CapiClusterInputs;
   ctx.progress(`applying ${i.objects.length + 1} Cluster API objects to the ${at.role === "self" ? "workload cluster (self-managed)" : "bootstrap cluster"}`);
   await applyInOrder(ctx, at.client, manifests(i, labels), { force, timeouts, onApplied: (o) => applied.push(toApplied(o)) });
   await waitInitialized(ctx, at.client, i);
@@ -211,6 +253,15 @@ export function capiClusterType(deps: CapiClusterDeps = {}): ResourceType<CapiCl
         if (why) teardown = `direct: no bootstrap cluster can be made to move the objects to (${why})`;
       }
       return { status: "found", inputs: { ...observe(i, live), teardown } as CapiClusterInputs, outputs: { ...current.outputs, managedBy: at.role } };
+    },
+
+    // The control plane's template is compared by its spec: a name alone (an older hk's) changes nothing.
+    diff(observed, desired) {
+      const [was, want] = [controlPlaneTemplate(observed.objects), controlPlaneTemplate(desired.objects)];
+      const specOf = (x: CapiClusterInputs, name: string | undefined) => x.objects.find((o) => o.kind === "HCloudMachineTemplate" && o.metadata.name === name)?.["spec"];
+      const same = was && want && isDeepStrictEqual(specOf(observed, was.name), specOf(desired, want.name));
+      const seen = same ? { ...observed, objects: renameControlPlaneTemplate(observed.objects, want.name) } : observed;
+      return diffValues(seen, desired, { replaceOn: ["name", "namespace"] });
     },
 
     deletesAlone: (current) => String(current.inputs.teardown ?? "").startsWith("direct"),

@@ -5,10 +5,9 @@
 // image, label or taint gives a new name and CAPI replaces the pool's machines one at a time.
 // No placement group: a spread group holds at most 10 servers, and it would have to be declared in
 // the HetznerCluster beside the control plane's.
-import { createHash } from "node:crypto";
 import { stringify } from "yaml";
 import { CAPI_SYNCED_LABEL_PREFIXES, type ClusterConfig, type WorkerPool } from "../../config/schema.js";
-import { CAPH, CAPI, CAPI_NAMESPACE, type Manifest } from "./manifests.js";
+import { CAPH, CAPI, CAPI_NAMESPACE, specHash, type Manifest } from "./manifests.js";
 import { machineSettings, talosMinor } from "./talos-patches.js";
 
 export const CABPT = "bootstrap.cluster.x-k8s.io/v1alpha3";
@@ -18,11 +17,6 @@ export const CLUSTER_NAME_LABEL = "cluster.x-k8s.io/cluster-name";
 
 export function workerPoolName(config: ClusterConfig, pool: Pick<WorkerPool, "name">): string {
   return `${config.name}-${pool.name}`;
-}
-
-/** Ten hex digits of the spec's SHA-256: short enough for names, collisions irrelevant per pool. */
-function specHash(spec: unknown): string {
-  return createHash("sha256").update(JSON.stringify(spec)).digest("hex").slice(0, 10);
 }
 
 function synced(key: string): boolean {

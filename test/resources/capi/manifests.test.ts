@@ -87,6 +87,22 @@ describe("workload cluster objects", () => {
     expect(mhc?.spec.selector).toEqual({ matchLabels: { "cluster.x-k8s.io/control-plane-name": "prod-control-plane" } });
   });
 
+  it("names the control plane's machine template by its spec, and the TalosControlPlane follows it", () => {
+    const names = (c: typeof config, image = "talos-amd64-v1.12.2") => {
+      const [, , template, tcp] = workloadClusterObjects(c, image);
+      return [template?.metadata.name, (tcp?.spec.infrastructureTemplate as { name: string }).name];
+    };
+    const [name, ref] = names(config);
+    expect(name).toMatch(/^k8s-control-plane-[0-9a-f]{10}$/);
+    expect(ref).toBe(name);
+    // Same spec, same name: a plan of an unchanged config renames nothing.
+    expect(names(clusterConfigSchema.parse({ controlPlane: { replicas: 5 } }))[0]).toBe(name);
+    const bigger = names(clusterConfigSchema.parse({ controlPlane: { serverType: "cx43" } }));
+    expect(bigger[0]).not.toBe(name);
+    expect(bigger[1]).toBe(bigger[0]);
+    expect(names(config, "talos-amd64-v1.12.4")[0]).not.toBe(name);
+  });
+
   it("the add-ons select the cluster by labels it carries", () => {
     const cluster = objects.find((o) => o.kind === "Cluster")!;
     for (const proxy of objects.filter((o) => o.kind === "HelmChartProxy")) {

@@ -3,7 +3,7 @@
 // writing HetznerCluster.status (ready, endpoint) itself and holding a Machine with its own finalizer.
 import { afterEach, describe, expect, it } from "vitest";
 import { clusterConfigSchema } from "../../../../src/config/schema.js";
-import { clusterObject, hetznerClusterObject, talosControlPlaneObject } from "../../../../src/resources/capi/manifests.js";
+import { clusterObject, hetznerClusterObject, machineTemplateObject, talosControlPlaneObject } from "../../../../src/resources/capi/manifests.js";
 import { coreProvider } from "../../../../src/sandbox/capi/core/index.js";
 import type { ClusterApi, KubeObject } from "../../../../src/sandbox/kube/types.js";
 import { execa } from "execa";
@@ -35,7 +35,7 @@ function applyObjects(api: ClusterApi, paused = false): void {
   const config = clusterConfigSchema.parse({ name: "k8s" });
   const cluster = clusterObject(config) as unknown as KubeObject;
   if (paused) cluster.spec = { ...(cluster.spec ?? {}), paused: true };
-  for (const o of [cluster, hetznerClusterObject(config) as unknown as KubeObject, talosControlPlaneObject(config) as unknown as KubeObject]) api.create(o, M);
+  for (const o of [cluster, hetznerClusterObject(config) as unknown as KubeObject, talosControlPlaneObject(config, machineTemplateObject(config, "talos-v1.10.6")) as unknown as KubeObject]) api.create(o, M);
 }
 
 const cluster = (api: ClusterApi) => api.get(CAPI, "Cluster", "default", "k8s");

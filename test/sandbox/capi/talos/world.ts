@@ -96,8 +96,9 @@ export function applyControlPlane(api: ClusterApi, replicas: number): void {
   const config = clusterConfigSchema.parse({ name: "k8s" });
   const cluster = clusterObject(config) as unknown as KubeObject;
   api.create({ ...cluster, spec: { ...(cluster.spec as object), controlPlaneEndpoint: { host: "198.51.100.7", port: 6443 } } }, M);
-  api.create(machineTemplateObject(config, "talos-v1.10.6") as unknown as KubeObject, M);
-  const tcp = talosControlPlaneObject(config) as unknown as KubeObject;
+  const template = machineTemplateObject(config, "talos-v1.10.6");
+  api.create(template as unknown as KubeObject, M);
+  const tcp = talosControlPlaneObject(config, template) as unknown as KubeObject;
   api.create({ ...tcp, spec: { ...(tcp.spec as object), replicas } }, M);
 }
 
