@@ -1,6 +1,3 @@
-// NOT RUN YET (not *.test.ts): the crash tests of issue 8, landed as written; they fail on main as of
-// 2026-12-02 00:25 (a killed bootstrap is not yet finished by the next apply in every case). Rename
-// back to test/cli/capi-crash.test.ts once they pass; see the issue 8 progress note.
 // SIGKILL `hk apply --sandbox` (and destroy) at chosen moments of the Cluster API bootstrap, the
 // pivot and the teardown; the next run must end 0 having made nothing twice, and the final destroy
 // must leave nothing. Moments are events (a line hk prints), never durations; the world is served
@@ -8,14 +5,14 @@
 import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { tempDir } from "../../support/engine-harness.js";
-import { hk } from "../../support/cli.js";
-import { count, killAt, serveWorld, type Counted, type Served } from "./world.js";
+import { tempDir } from "../support/engine-harness.js";
+import { hk } from "../support/cli.js";
+import { count, killAt, serveWorld, type Counted, type Served } from "./capi-crash/world.js";
 
 // Each test runs a bootstrap, a kill, a second run and a destroy: minutes on a loaded machine.
 vi.setConfig({ testTimeout: 600_000, hookTimeout: 120_000 });
 
-const example = join(import.meta.dirname, "..", "..", "..", "cluster.config.ts");
+const example = join(import.meta.dirname, "..", "..", "cluster.config.ts");
 const APPLY = ["apply", "--sandbox", "--auto-approve"];
 const DESTROY = ["destroy", "--sandbox", "--auto-approve"];
 
