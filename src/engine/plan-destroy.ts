@@ -76,11 +76,16 @@ export async function planDestroyEntries(req: PlanRequest, working: StateData, g
     const known = new Set(working.resources.map((r) => r.id));
     const byObject = new Map<string, string>();
     const ties: Array<[PlanEntry, ReadonlyArray<{ type: string; id: string }>]> = [];
+    // What a deleted object takes with it is its own, not a leftover: listed and priced once.
+    const deleted = [...entries.values()].filter((e) => e.action === "delete");
+    const takers = working.resources.filter((r) => r.id !== null && req.registry.get(r.type)?.deletesWith && deleted.some((e) => e.address === r.address && e.id === r.id));
+    const taken = (type: string, f: Discovered) =>
+      takers.some((r) => req.registry.get(r.type)?.deletesWith?.({ id: r.id ?? "", inputs: r.inputs, outputs: r.outputs ?? {} }, { type, inputs: f.inputs }));
     for (const type of req.registry.values()) {
       if (!type.discover) continue;
       const found = await type.discover(stepContext(req.bus, req.signal, `${type.type}.*`, "read"), req.stack.name);
       for (const f of found) {
-        if (known.has(f.id)) continue;
+        if (known.has(f.id) || taken(type.type, f)) continue;
         const entry = foundEntry(type.type, f, `leftover labelled for ${req.stack.name}`, (a) => entries.has(a) || kept.some((k) => k.address === a));
         const keep = f.keep ?? otherOwner(f, working.lineage);
         if (keep !== undefined) {

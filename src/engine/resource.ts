@@ -123,6 +123,12 @@ export interface ResourceType<I extends JsonObject = JsonObject, O extends JsonO
    * left to move through a bootstrap cluster. A temporary no one needs is not brought back.
    */
   deletesAlone?(current: Observed<I, O>): boolean;
+  /**
+   * For destroy: whether deleting this object (as just refreshed) removes an object the sweep
+   * found too (optional; default: no), e.g. what its own controllers made and delete with it.
+   * The sweep leaves such an object out, so the plan lists and prices it once, under this one.
+   */
+  deletesWith?(current: Observed<I, O>, found: { type: string; inputs: JsonObject }): boolean;
   /** Monthly cost of an object with these inputs, for the plan; optional. */
   cost?(inputs: I): Promise<Cost | undefined>;
   /**
