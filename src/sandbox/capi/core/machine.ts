@@ -1,8 +1,8 @@
 // The simulated CAPI core's Machine controller: owns its bootstrap config and infrastructure
 // machine, takes the bootstrap data Secret's name and the providerID from them, finds its Node in
-// the workload cluster by that providerID (nodeRef), reports Pending → Provisioning → Provisioned
-// → Running, and on delete removes the infrastructure machine (CAPH deletes the server), the
-// bootstrap config and the Node before letting the Machine go.
+// the workload cluster by that providerID (nodeRef) and keeps its node-role labels on it, reports
+// Pending → Provisioning → Provisioned → Running, and on delete removes the infrastructure machine
+// (CAPH deletes the server), the bootstrap config and the Node before letting the Machine go.
 import { asObj, str, writeObject, writeStatus } from "../../kube/controllers/meta.js";
 import type { ClusterApi, KubeObject } from "../../kube/types.js";
 import { clean, notOk, ok, specOf, statusOf, withConditions, withFinalizer, withoutFinalizer, type Cond } from "../caph/objects.js";
@@ -21,6 +21,37 @@ export function workloadApi(ctx: ProviderContext, namespace: string | undefined,
   const server = /server:\s*(\S+)/.exec(Buffer.from(value, "base64").toString("utf8"))?.[1];
   const world = ctx.clusters.list().find((c) => c.server === server);
   return world ? ctx.clusters.api(world.name) : undefined;
+}
+
+/** Label domains CAPI keeps in step from the Machine to its Node (a node may not set them itself). */
+const SYNCED_DOMAINS = ["node-role.kubernetes.io", "node-restriction.kubernetes.io", "node.cluster.x-k8s.io"];
+const LABELS_FROM_MACHINE = "cluster.x-k8s.io/labels-from-machine";
+const synced = (key: string) => {
+  const domain = key.includes("/") ? key.slice(0, key.indexOf("/")) : "";
+  return domain === SYNCED_DOMAINS[0] || SYNCED_DOMAINS.slice(1).some((d) => domain === d || domain.endsWith(`.${d}`));
+};
+
+/**
+ * As CAPI's machine controller does once a Machine has its Node: the Machine's labels of the synced
+ * domains on the Node (those it put there before and the Machine lost, removed), and the
+ * annotations naming the Node's cluster and Machine.
+ */
+function syncNode(workload: ClusterApi, node: KubeObject, m: KubeObject): void {
+  const want = Object.fromEntries(Object.entries(m.metadata.labels ?? {}).filter(([k]) => synced(k)));
+  const before = (node.metadata.annotations?.[LABELS_FROM_MACHINE] ?? "").split(",").filter((k) => k !== "");
+  const labels = { ...node.metadata.labels };
+  for (const k of before) if (!(k in want)) delete labels[k];
+  Object.assign(labels, want);
+  const owner = (m.metadata.ownerReferences ?? []).find((r) => r.controller === true);
+  const annotations: Record<string, string> = {
+    ...node.metadata.annotations,
+    "cluster.x-k8s.io/cluster-name": str(specOf(m).clusterName) ?? "",
+    "cluster.x-k8s.io/cluster-namespace": m.metadata.namespace ?? "default",
+    "cluster.x-k8s.io/machine": m.metadata.name ?? "",
+    ...(owner ? { "cluster.x-k8s.io/owner-kind": owner.kind, "cluster.x-k8s.io/owner-name": owner.name } : {}),
+    [LABELS_FROM_MACHINE]: Object.keys(want).sort().join(","),
+  };
+  writeObject(workload, node, { ...node, metadata: { ...node.metadata, labels, annotations } }, CORE_MANAGER);
 }
 
 export function machineController(ctx: ProviderContext): AsyncController {
@@ -73,6 +104,7 @@ export function machineController(ctx: ProviderContext): AsyncController {
       const infraReady = infra ? statusOf(infra).ready === true : false;
       const workload = workloadApi(ctx, namespace, clusterName);
       const node = providerID && workload ? workload.list("v1", "Node").find((n) => specOf(n).providerID === providerID) : undefined;
+      if (node && workload) syncNode(workload, node, m);
       const nodeReady = node ? (asObj(node.status).conditions as Array<{ type?: string; status?: string }> | undefined)?.some((c) => c.type === "Ready" && c.status === "True") === true : false;
       const phase = node ? "Running" : infraReady ? "Provisioned" : dataSecretName ? "Provisioning" : "Pending";
       const conds: Cond[] = [

@@ -122,7 +122,7 @@ describe("simulated MachineDeployment and MachineSet", () => {
   });
 
   it("leaves a paused Cluster's pool alone, and adopts what clusterctl move created once it is unpaused", async () => {
-    world = await startPoolWorld(true);
+    world = await startPoolWorld({ paused: true });
     const { api } = world;
     applyPool(api, poolConfig(2));
     await world.host.idle();
