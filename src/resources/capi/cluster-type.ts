@@ -20,10 +20,10 @@ import { ownerLabels, ownerMark } from "../hcloud/labels.js";
 import { applyInOrder, deleteInOrder, type SetTimeouts } from "../kube/apply-set.js";
 import { objectInput, objectKey, type ObjectInput } from "../kube/objects-input.js";
 import { projectOnto } from "../kube/project.js";
-import { clientFor, clusterRef, locateCluster, pauseWhereReachable, type Located, type ManagementPaths } from "./management.js";
+import { clientFor, clusterRef, locateCluster, pauseWhereReachable, PROBE_RETRY, type Located, type ManagementPaths } from "./management.js";
 import { CCM_SECRET } from "./addons.js";
 import { CAPH, controlPlaneTemplate, HETZNER_SECRET, renameControlPlaneTemplate } from "./manifests.js";
-import { machinesLeft, pollUntil, waitNodesReady, waitRolledOut } from "./waits.js";
+import { machinesLeft, nodeReady, pollUntil, waitNodesReady, waitRolledOut } from "./waits.js";
 
 /** clusterctl move carries objects with this label (or owned by the Cluster) along. */
 export const MOVE_LABEL = "clusterctl.cluster.x-k8s.io/move";
@@ -165,6 +165,28 @@ function observe(i: CapiClusterInputs, live: ReadonlyMap<string, KubeObject>): C
   return { ...i, objects, hcloudToken: token === "" ? i.hcloudToken : token, localFiles } as CapiClusterInputs;
 }
 
+/**
+ * A create killed during its waits leaves a cluster whose nodes have not all joined, are not
+ * Ready, or lack the providerID the CCM sets (once given its Secret, which that create applies).
+ * find reports the nodes done so as expectedNodes, so adopting that cluster plans an update
+ * (apply again, then wait) instead of taking it as made: the pivot's move would refuse machines
+ * without a node. A workload cluster that does not answer counts none.
+ */
+async function nodesObserved(ctx: StepContext, i: CapiClusterInputs): Promise<CapiClusterInputs> {
+  // Without the files the update is planned anyway (localFiles), and it waits for the nodes.
+  if (i.localFiles === "missing") return i;
+  let items: KubeObject[];
+  try {
+    items = (await clientFor(i.kubeconfigPath, PROBE_RETRY).list("v1", "Node", { signal: ctx.signal })).items;
+  } catch (err) {
+    if (err instanceof ExternalError && err.code === "connection") return { ...i, expectedNodes: 0 } as CapiClusterInputs;
+    throw err;
+  }
+  const ready = items.filter((n) => nodeReady(n) && typeof (n.spec as { providerID?: unknown } | undefined)?.providerID === "string").length;
+  if (items.length === i.expectedNodes && ready === i.expectedNodes) return i;
+  return { ...i, expectedNodes: ready === i.expectedNodes ? items.length : ready } as CapiClusterInputs;
+}
+
 /** The workload cluster's kubeconfig and talosconfig, from the Secrets CACPPT writes, as 0600 files. */
 async function writeLocalFiles(ctx: StepContext, mgmt: KubeClient, i: CapiClusterInputs): Promise<void> {
   const secret = async (suffix: string, key: string) => {
@@ -287,7 +309,7 @@ export function capiClusterType(deps: CapiClusterDeps = {}): ResourceType<CapiCl
       const labels = ownerLabels(owner);
       const outputs = await outputsOf(ctx, at, desired, labels, [...live.values()].map(toApplied));
       const mark = ownerMark(at.cluster.metadata.labels, owner);
-      const found = { id: `${desired.namespace}/${desired.name}`, inputs: observe(desired, live), outputs };
+      const found = { id: `${desired.namespace}/${desired.name}`, inputs: await nodesObserved(ctx, observe(desired, live)), outputs };
       return mark === undefined ? found : { ...found, lineage: mark };
     },
 
