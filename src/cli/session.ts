@@ -65,7 +65,8 @@ export async function openSession(opts: GlobalOptions, command: string, lock = t
   let target: Target | undefined;
   try {
     // apply and destroy change things: a read-only token is refused now, not half way through.
-    target = await openTarget(loaded, opts, /^hk (apply|destroy)\b/.test(command) ? "write" : true, /^hk destroy\b/.test(command));
+    // A destroy, or its plan, reads an unreachable cluster as a reason to tear down directly.
+    target = await openTarget(loaded, opts, /^hk (apply|destroy)\b/.test(command) ? "write" : true, /^hk (destroy|plan --destroy)\b/.test(command));
     const types = target.registry;
     const store = await StateStore.open(sp, {
       stack: target.stack.name,

@@ -21,7 +21,7 @@ export default async function plan(opts: Options): Promise<number> {
   // Before the refresh, not after it: a typo in --out should not cost a plan.
   if (opts.out && !existsSync(dirname(opts.out))) throw new AbortError(`--out ${opts.out}: the folder ${dirname(opts.out)} does not exist`, NO_FOLDER);
   const out = await createOutput(opts);
-  const session = await openSession(opts, "hk plan");
+  const session = await openSession(opts, opts.destroy ? "hk plan --destroy" : "hk plan");
   try {
     const { plan } = await makePlan(session, out, opts.destroy ? "destroy" : "apply", opts, new AbortController().signal);
     if (opts.out) {
