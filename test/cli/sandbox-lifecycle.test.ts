@@ -190,6 +190,7 @@ describe("sandbox lifecycle of the example config", () => {
     expect(r.stdout).toContain("→ the reverse pivot");
     expect(r.stdout).toContain("capi_pivot.workload: clusterctl move back to the bootstrap cluster");
     expect(r.stdout).toMatch(/Destroy complete! Resources: \d+ destroyed\./);
+    expect(r.stdout).toContain("Nothing is left: no object labelled for k8s remains.");
     expect(JSON.parse(await hcloud("image", "list", "-t", "snapshot", "-o", "json"))).toBeNull();
     expect(JSON.parse(await hcloud("firewall", "list", "-o", "json"))).toBeNull();
     for (const what of ["server", "load-balancer", "network"]) expect(JSON.parse(await hcloud(what, "list", "-o", "json"))).toBeNull();
