@@ -22,6 +22,7 @@ import { objectInput, objectKey, type ObjectInput } from "../kube/objects-input.
 import { projectOnto } from "../kube/project.js";
 import { clientFor, clusterRef, locateCluster, pauseWhereReachable, PROBE_RETRY, type Located, type ManagementPaths } from "./management.js";
 import { CCM_SECRET } from "./addons.js";
+import { caphDeletes } from "./consequences.js";
 import { CAPH, controlPlaneTemplate, HETZNER_SECRET, renameControlPlaneTemplate } from "./manifests.js";
 import { machinesLeft, nodeReady, pollUntil, waitNodesReady, waitRolledOut } from "./waits.js";
 
@@ -288,6 +289,10 @@ export function capiClusterType(deps: CapiClusterDeps = {}): ResourceType<CapiCl
 
     deletesAlone: (current) => String(current.inputs.teardown ?? "").startsWith("direct"),
 
+    // Torn down by Cluster API, the Cluster takes CAPH's servers and the rest with it: they are
+    // this resource's (priced here), not leftovers. Torn down directly, the sweep deletes them.
+    deletesWith: (current, found) => !String(current.inputs.teardown ?? "").startsWith("direct") && caphDeletes(current.inputs.name, found),
+
     consequences(before, after) {
       if (!after) {
         if (!before) return [];
@@ -378,6 +383,8 @@ export function capiClusterType(deps: CapiClusterDeps = {}): ResourceType<CapiCl
     },
 
     async cost(inputs): Promise<Cost | undefined> {
+      // A direct teardown: the sweep's leftovers are what hk deletes, and they carry the price.
+      if (String(inputs.teardown ?? "").startsWith("direct")) return undefined;
       return deps.price ? deps.price(inputs.shape) : undefined;
     },
   };

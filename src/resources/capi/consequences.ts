@@ -100,3 +100,19 @@ export function capiConsequences(before: CapiSpec | undefined, after: CapiSpec):
   }
   return [...controlPlaneLines(before, after), ...workerLines(before, after)];
 }
+
+/** The label CAPH puts on everything it makes for a cluster (value "owned"). */
+export const caphOwnedLabel = (cluster: string) => `caph-cluster-${cluster}`;
+
+/**
+ * Whether CAPH deletes this Hetzner object (a destroy sweep's find: its type and what it shows)
+ * when the Cluster is deleted: the servers of its machines (CAPH labels them with their
+ * machine_type), its load balancer, network and placement groups. Not what the CCM made for
+ * Services, volumes, or a server CAPH did not make for a machine: the sweep deletes those.
+ */
+export function caphDeletes(cluster: string, found: { type: string; inputs: Record<string, unknown> }): boolean {
+  const labels = (found.inputs["labels"] ?? {}) as Record<string, unknown>;
+  if (labels[caphOwnedLabel(cluster)] !== "owned") return false;
+  if (found.type === "hcloud_server") return typeof labels["machine_type"] === "string";
+  return ["hcloud_load_balancer", "hcloud_network", "hcloud_placement_group"].includes(found.type);
+}

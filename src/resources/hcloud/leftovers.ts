@@ -7,7 +7,7 @@
 // is assigned to, a network after the servers and load balancers on it, a placement group after
 // its servers. The engine orders such objects by `after` alone, so a failed server delete holds
 // back only what is tied to that server; deleteAfter (by type) orders the rest.
-import type { ResourceType } from "../../engine/resource.js";
+import type { Cost, ResourceType } from "../../engine/resource.js";
 import {
   deleteLoadBalancer,
   deleteNetwork,
@@ -48,6 +48,20 @@ const tie = (type: Tie["type"], ids: readonly number[], how: string): Tie[] => i
 
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 
+/**
+ * A server's price as its delete saves it: with its primary IPv4 when that goes with it
+ * (auto_delete, as for the IPs Hetzner makes with a server, CAPH's included). Such an IP carries
+ * no label, so the sweep never lists it on its own.
+ */
+async function serverSaving(c: HcloudClient, i: Record<string, unknown>): Promise<Cost> {
+  const server = await monthlyServer(c, str(i["serverType"]), str(i["location"]));
+  const address = str(i["ipv4"]);
+  const ip = address === "" ? undefined : (await listPrimaryIps(c)).find((p) => p.ip === address && p.auto_delete);
+  if (!ip) return server;
+  const v4 = await monthlyPrimaryIp(c, "ipv4", str(i["location"]));
+  return { monthly: Math.round((server.monthly + v4.monthly) * 1_000_000) / 1_000_000, currency: server.currency, what: `${server.what}, with its primary IPv4` };
+}
+
 /** CCM load balancers are labelled by Service, not by cluster: they belong to the stack when on its network or in front of its servers. */
 async function ccmLoadBalancers(c: HcloudClient, stack: string): Promise<LoadBalancer[]> {
   const ccm = await listLoadBalancers(c, { labelSelector: CCM_SERVICE_LABEL });
@@ -76,8 +90,8 @@ export function leftoverTypes(client: HcloudClient): ResourceType[] {
       get: (c, id) => getServer(c, id),
       isProtected: (s) => s.protection?.delete === true,
       remove: (c, s) => deleteServer(c, s.id),
-      describe: (s) => ({ name: s.name, serverType: s.server_type.name, location: s.location?.name ?? "", labels: s.labels }),
-      cost: (c, i) => monthlyServer(c, str(i["serverType"]), str(i["location"])),
+      describe: (s) => ({ name: s.name, serverType: s.server_type.name, location: s.location?.name ?? "", labels: s.labels, ...(s.public_net.ipv4 ? { ipv4: s.public_net.ipv4.ip } : {}) }),
+      cost: serverSaving,
     }),
     leftoverType(client, {
       type: "hcloud_load_balancer",
@@ -147,8 +161,9 @@ export function leftoverTypes(client: HcloudClient): ResourceType[] {
         }
         await deletePrimaryIp(c, ip.id);
       },
-      describe: (ip) => ({ name: ip.name, ipType: ip.type, ip: ip.ip, location: primaryIpLocation(ip) ?? "", labels: ip.labels }),
-      cost: (c, i) => monthlyPrimaryIp(c, i["ipType"] === "ipv6" ? "ipv6" : "ipv4", str(i["location"])),
+      describe: (ip) => ({ name: ip.name, ipType: ip.type, ip: ip.ip, location: primaryIpLocation(ip) ?? "", labels: ip.labels, ...(ip.auto_delete && ip.assignee_id !== null ? { deletedWithServer: true } : {}) }),
+      // One that goes with its server is priced with it (serverSaving).
+      cost: async (c, i) => (i["deletedWithServer"] === true ? undefined : monthlyPrimaryIp(c, i["ipType"] === "ipv6" ? "ipv6" : "ipv4", str(i["location"]))),
       deleteAfter: AFTER_MACHINES,
     }),
     leftoverType(client, {

@@ -1,7 +1,7 @@
 // The Cluster API side's plan lines, one case per kind of change.
 import { describe, expect, it } from "vitest";
 import { clusterConfigSchema, type ClusterConfigInput } from "../../../src/config/schema.js";
-import { capiConsequences, capiSpecOf } from "../../../src/resources/capi/consequences.js";
+import { caphDeletes, capiConsequences, capiSpecOf } from "../../../src/resources/capi/consequences.js";
 
 const spec = (input: ClusterConfigInput = {}) => capiSpecOf(clusterConfigSchema.parse(input));
 const fixed = { versions: { cacppt: "v0.5.13" } };
@@ -49,5 +49,22 @@ describe("Cluster API consequences", () => {
     expect(lines[1]).toContain("#237");
     expect(lines[1]).toContain("v0.5.13 or later");
     expect(capiConsequences(spec({ versions: { cacppt: "v0.5.12" } }), spec({ versions: { cacppt: "v0.5.12" }, controlPlane: { replicas: 5 } })).join("\n")).not.toContain("warning");
+  });
+
+  const owned = { "caph-cluster-k8s": "owned" };
+  it.each([
+    ["a machine's server", "hcloud_server", { ...owned, machine_type: "control_plane" }, true],
+    ["a worker's server", "hcloud_server", { ...owned, machine_type: "worker" }, true],
+    ["a server CAPH made for no machine", "hcloud_server", owned, false],
+    ["hk's build server", "hcloud_server", { "hk/stack": "k8s", "hk/temporary": "image-build" }, false],
+    ["another cluster's server", "hcloud_server", { "caph-cluster-other": "owned", machine_type: "worker" }, false],
+    ["its API load balancer", "hcloud_load_balancer", owned, true],
+    ["a CCM load balancer", "hcloud_load_balancer", { "hcloud-ccm/service-uid": "u-1" }, false],
+    ["its network", "hcloud_network", owned, true],
+    ["its placement group", "hcloud_placement_group", owned, true],
+    ["a volume labelled for it", "hcloud_volume", owned, false],
+    ["a primary IP labelled for it", "hcloud_primary_ip", owned, false],
+  ])("the Cluster's delete takes %s with it: %s", (_what, type, labels, taken) => {
+    expect(caphDeletes("k8s", { type, inputs: { name: "x", labels } })).toBe(taken);
   });
 });

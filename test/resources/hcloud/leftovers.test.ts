@@ -73,13 +73,21 @@ describe("leftover discovery", () => {
     const prices = await pricing(env.client);
     const monthly = (list: Array<{ location: string; price_monthly: { gross: string } }> | undefined) => Number(list?.find((p) => p.location === "nbg1")?.price_monthly.gross);
     const [server] = (await discovered("hcloud_server")).filter((f) => Number(f.id) === ids.cp);
-    expect(await types.get("hcloud_server")!.cost!(server!.inputs)).toEqual({ monthly: monthly(prices.server_types.find((t) => t.name === "cx33")?.prices), currency: prices.currency, what: "cx33 in nbg1" });
+    // With the primary IPv4 Hetzner made with it: unlabelled, it goes with the server and is priced there.
+    const ipv4 = monthly(prices.primary_ips.find((p) => p.type === "ipv4")?.prices);
+    expect(server?.inputs["ipv4"]).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    const saved = await types.get("hcloud_server")!.cost!(server!.inputs);
+    expect(saved).toMatchObject({ currency: prices.currency, what: "cx33 in nbg1, with its primary IPv4" });
+    expect(saved?.monthly).toBeCloseTo(monthly(prices.server_types.find((t) => t.name === "cx33")?.prices) + ipv4, 6);
+    expect((await discovered("hcloud_primary_ip")).map((f) => f.inputs["ip"])).not.toContain(server?.inputs["ipv4"]);
     const [lb] = (await discovered("hcloud_load_balancer")).filter((f) => Number(f.id) === ids.lb);
     expect((await types.get("hcloud_load_balancer")!.cost!(lb!.inputs))?.monthly).toBe(monthly(prices.load_balancer_types.find((t) => t.name === "lb11")?.prices));
     const [vol] = await discovered("hcloud_volume");
     expect((await types.get("hcloud_volume")!.cost!(vol!.inputs))?.monthly).toBeCloseTo(10 * Number(prices.volume.price_per_gb_month.gross), 6);
     const [ip] = await discovered("hcloud_primary_ip");
-    expect((await types.get("hcloud_primary_ip")!.cost!(ip!.inputs))?.monthly).toBe(monthly(prices.primary_ips.find((p) => p.type === "ipv4")?.prices));
+    expect((await types.get("hcloud_primary_ip")!.cost!(ip!.inputs))?.monthly).toBe(ipv4);
+    // One that goes with its server (auto_delete) saves nothing of its own: its server's price has it.
+    expect(await types.get("hcloud_primary_ip")!.cost!({ ...ip!.inputs, deletedWithServer: true })).toBeUndefined();
   });
 
   it("never creates or changes anything", async () => {
