@@ -235,10 +235,11 @@ async function keepRunningTemplate(ctx: StepContext, client: KubeClient, objects
 }
 
 /** Applies, then waits for the gates; the objects are on `at` (kind for a create). */
-async function converge(ctx: StepContext, at: Pick<Located, "client" | "role" | "path">, declared: CapiClusterInputs, labels: Record<string, string>, force: boolean, applied: Applied[], timeouts: SetTimeouts): Promise<void> {
+async function converge(ctx: StepContext, at: Pick<Located, "client" | "role" | "path">, declared: CapiClusterInputs, labels: Record<string, string>, force: boolean, applied: Applied[], timeouts: SetTimeouts, beforeWaits?: () => Promise<void>): Promise<void> {
   const i = { ...declared, objects: await keepRunningTemplate(ctx, at.client, declared.objects) } as CapiClusterInputs;
   ctx.progress(`applying ${i.objects.length + 1} Cluster API objects to the ${at.role === "self" ? "workload cluster (self-managed)" : "bootstrap cluster"}`);
   await applyInOrder(ctx, at.client, manifests(i, labels), { force, timeouts, onApplied: (o) => applied.push(toApplied(o)) });
+  await beforeWaits?.();
   await waitInitialized(ctx, at.client, i);
   await writeLocalFiles(ctx, at.client, i);
   const workload = clientFor(i.kubeconfigPath);
@@ -246,6 +247,9 @@ async function converge(ctx: StepContext, at: Pick<Located, "client" | "role" | 
   await applyInOrder(ctx, workload, [{ ...ccmSecret(i), metadata: { ...ccmSecret(i).metadata, labels } }], { force: true, timeouts, onApplied: () => undefined });
   await waitNodesReady(ctx, workload, i.expectedNodes, i.timeouts.readySeconds * 1000);
   await waitRolledOut(ctx, at.client, i.namespace, i.name, i.timeouts.readySeconds * 1000);
+  // A roll's last old machine is still being deleted when the new ones are ready: its node (and
+  // server, which costs) goes with it, and the apply ends once it has.
+  await waitNodesReady(ctx, workload, i.expectedNodes, i.timeouts.readySeconds * 1000);
 }
 
 export function capiClusterType(deps: CapiClusterDeps = {}): ResourceType<CapiClusterInputs, CapiClusterOutputs> {
@@ -341,13 +345,22 @@ export function capiClusterType(deps: CapiClusterDeps = {}): ResourceType<CapiCl
       const at = await locate(ctx, desired);
       if (!at) throw new ExternalError(`the Cluster ${desired.namespace}/${desired.name} is in neither ${desired.kubeconfigPath} nor ${desired.bootstrapKubeconfig}`, false, "gone");
       const applied: Applied[] = [];
-      await converge(ctx, at, desired, current.outputs.labels, true, applied, timeouts);
-      // Objects no longer declared (a worker pool removed) go; CAPI deletes their machines.
-      const keep = new Set(applied.map((a) => objectKey({ apiVersion: a.apiVersion, kind: a.kind, metadata: { name: a.name, namespace: a.namespace } })));
-      const stale = current.outputs.applied.filter((a) => !keep.has(objectKey({ apiVersion: a.apiVersion, kind: a.kind, metadata: { name: a.name, namespace: a.namespace } })));
+      const staleOf = () => {
+        const keep = new Set(applied.map((a) => objectKey({ apiVersion: a.apiVersion, kind: a.kind, metadata: { name: a.name, namespace: a.namespace } })));
+        return current.outputs.applied.filter((a) => !keep.has(objectKey({ apiVersion: a.apiVersion, kind: a.kind, metadata: { name: a.name, namespace: a.namespace } })));
+      };
+      // A removed pool's MachineDeployment goes before the wait for the nodes, which no longer counts its machines.
+      const removedPools = async () => {
+        const pools = staleOf().filter((a) => a.kind === "MachineDeployment");
+        if (pools.length > 0) await deleteInOrder(ctx, at.client, pools.map(appliedRef), timeouts);
+      };
+      await converge(ctx, at, desired, current.outputs.labels, true, applied, timeouts, removedPools);
+      // Objects no longer declared (a pool's templates, superseded ones) go once the machines are rolled.
+      const stale = staleOf();
       if (stale.length > 0) {
         await deleteInOrder(ctx, at.client, stale.map(appliedRef), timeouts);
         await waitRolledOut(ctx, at.client, desired.namespace, desired.name, desired.timeouts.readySeconds * 1000);
+        await waitNodesReady(ctx, clientFor(desired.kubeconfigPath), desired.expectedNodes, desired.timeouts.readySeconds * 1000);
       }
       return { outputs: await outputsOf(ctx, at, desired, current.outputs.labels, applied) };
     },
