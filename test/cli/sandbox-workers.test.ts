@@ -1,7 +1,8 @@
 // A worker pool through the whole lifecycle, as a user would run it: the example config with one
 // pool of two cx33, the sandbox served in another "terminal", kubectl (through the kubeconfig
 // `hk output` names) and the real hcloud CLI looking at what the simulated MachineDeployment made;
-// then a scale-up, a server type change that rolls the pool, and a destroy that leaves nothing.
+// then a scale-up, a server type change that rolls the pool, the pool removed, and a destroy that
+// leaves nothing.
 import { execFile } from "node:child_process";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -104,6 +105,19 @@ describe("sandbox lifecycle of a worker pool", () => {
     expect(all.filter(ready)).toHaveLength(6);
     expect(all.filter((n) => n.metadata.labels["node.kubernetes.io/instance-type"] === "cx43")).toHaveLength(3);
     expect(await servers("caph-cluster-k8s=owned")).toHaveLength(6);
+    expect((await hk(["plan", "--sandbox", "--detailed-exitcode"], { cwd: dir, env })).code).toBe(0);
+  });
+
+  it("removing the pool deletes its servers and nodes", async () => {
+    copyFileSync(example, cfg);
+    const plan = await hk(["plan", "--sandbox", "--detailed-exitcode"], { cwd: dir, env });
+    expect(plan.code, said(plan)).toBe(2);
+    expect(plan.stdout).toContain("worker pool w removed: 3 servers deleted");
+    const r = await hk(["apply", "--sandbox", "--auto-approve"], { cwd: dir, env });
+    expect(r.code, said(r)).toBe(0);
+    expect(await servers("machine_type=worker")).toBeNull();
+    expect((await nodes()).filter(ready)).toHaveLength(3);
+    expect(await kubectl("get", "machinedeployments,machinesets", "-A", "-o", "name")).toBe("");
     expect((await hk(["plan", "--sandbox", "--detailed-exitcode"], { cwd: dir, env })).code).toBe(0);
   });
 
