@@ -101,8 +101,19 @@ describe("control-plane server type change in the sandbox", () => {
     expect(plan.stdout).toMatch(/\+ €[\d.]+\/month +capi_cluster\.workload +CAPH: 3 × cx43, 3 primary IPv4, lb11 in nbg1 \(was CAPH: 3 × cx33, 3 primary IPv4, lb11 in nbg1\)/);
     expect(plan.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
 
-    const up = await hk(["apply", "--sandbox", "--auto-approve"], { cwd: dir, env });
+    // Watched while it runs: one new server at a time (maxSurge 1), never more than replicas + 1.
+    const apply = startHk(["apply", "--sandbox", "--auto-approve"], { cwd: dir, env });
+    let finished = false;
+    void apply.done.then(() => (finished = true));
+    let most = 0;
+    await until("hk apply of cx43 to end", async () => {
+      const res = await fetch(`${endpoint}/servers?label_selector=${encodeURIComponent("caph-cluster-k8s=owned")}`, { headers: { Authorization: "Bearer any" } });
+      most = Math.max(most, ((await res.json()) as { servers: unknown[] }).servers.length);
+      return finished;
+    }, { timeoutMs: 240_000, everyMs: 20 });
+    const up = await apply.done;
     expect(up.code, said(up)).toBe(0);
+    expect(most).toBe(4);
     const servers = JSON.parse(await hcloud("server", "list", "-l", "caph-cluster-k8s=owned", "-o", "json")) as Array<{ name: string; server_type: { name: string } }>;
     expect(servers.map((s) => s.server_type.name)).toEqual(["cx43", "cx43", "cx43"]);
     const nodes = (JSON.parse(await kubectl("get", "nodes", "-o", "json")) as { items: Array<Obj & { status: { conditions: Array<{ type: string; status: string }> } }> }).items;

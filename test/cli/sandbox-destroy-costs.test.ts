@@ -3,10 +3,11 @@
 // capi_cluster) or directly when no management cluster answers (hk's sweep deletes them, priced
 // there). A volume only the sweep deletes is counted in both. Plain view and --json agree.
 import { execFile } from "node:child_process";
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { ControlClient } from "../../src/sandbox/clusters/control-client.js";
 import { tempDir } from "../support/engine-harness.js";
 import { hk, startHk } from "../support/cli.js";
 import { until } from "../support/until.js";
@@ -84,24 +85,20 @@ describe("destroy's saving against the cluster's price", () => {
     expect(plain.stdout).toContain(`Net change: - €${(-total(lines)).toFixed(2)}/month`);
   });
 
-  it("directly, when the workload cluster does not answer: the sweep lists and prices CAPH's servers, with their IPv4, and nothing else does", async () => {
-    const kubeconfig = join(dir, "state", "sandbox", "k8s.kubeconfig");
-    const good = readFileSync(kubeconfig, "utf8");
-    writeFileSync(kubeconfig, good.replace(/server: https:\/\/127\.0\.0\.1:\d+/, "server: https://127.0.0.1:9"));
-    try {
-      const lines = await costsOf(["plan", "--destroy"]);
-      const servers = lines.filter((c) => c.subject.startsWith("hcloud_server."));
-      expect(servers.map((c) => c.what)).toEqual(Array(3).fill("cx33 in nbg1, with its primary IPv4"));
-      expect(lines.filter((c) => c.subject.startsWith("hcloud_load_balancer.")).map((c) => c.what)).toEqual(["lb11 in nbg1"]);
-      expect(lines.map((c) => c.subject)).not.toContain("capi_cluster.workload");
-      const cluster = total(applied) - of(applied, "hcloud_talos_image.talos");
-      expect(-total(lines)).toBeCloseTo(cluster + of(lines, "hcloud_talos_image.talos") + volume, 6);
-      const plain = await hk(["plan", "--destroy", "--sandbox"], { cwd: dir, env });
-      expect(plain.code, said(plain)).toBe(0);
-      expect(plain.stdout).toContain("so no Cluster API teardown");
-      expect(plain.stdout).toContain(`Net change: - €${(-total(lines)).toFixed(2)}/month`);
-    } finally {
-      writeFileSync(kubeconfig, good);
-    }
+  it("directly, when the workload cluster's API is gone: the sweep lists and prices CAPH's servers, with their IPv4, and nothing else does", async () => {
+    // The seam of the broken-destroy test: the world deletes the workload cluster, its servers stay.
+    const control = await ControlClient.open(join(dir, "state", "sandbox"));
+    expect(await control.delete("k8s")).toBe(true);
+    const lines = await costsOf(["plan", "--destroy"]);
+    const servers = lines.filter((c) => c.subject.startsWith("hcloud_server."));
+    expect(servers.map((c) => c.what)).toEqual(Array(3).fill("cx33 in nbg1, with its primary IPv4"));
+    expect(lines.filter((c) => c.subject.startsWith("hcloud_load_balancer.")).map((c) => c.what)).toEqual(["lb11 in nbg1"]);
+    expect(lines.map((c) => c.subject)).not.toContain("capi_cluster.workload");
+    const cluster = total(applied) - of(applied, "hcloud_talos_image.talos");
+    expect(-total(lines)).toBeCloseTo(cluster + of(lines, "hcloud_talos_image.talos") + volume, 6);
+    const plain = await hk(["plan", "--destroy", "--sandbox"], { cwd: dir, env });
+    expect(plain.code, said(plain)).toBe(0);
+    expect(plain.stdout).toContain("so no Cluster API teardown");
+    expect(plain.stdout).toContain(`Net change: - €${(-total(lines)).toFixed(2)}/month`);
   });
 });
