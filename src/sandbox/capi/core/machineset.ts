@@ -167,9 +167,9 @@ export function machineSetController(ctx: ProviderContext): AsyncController {
       ms = writeObject(api, ms, next, CORE_MANAGER);
       ownTemplates(ms);
 
-      // Orphans the selector matches are adopted, as CAPI does.
+      // Orphans the selector matches are adopted, as CAPI does (an empty selector would match every machine).
       const match = asObj(asObj(specOf(ms).selector).matchLabels);
-      for (const m of api.list(CAPI, "Machine", namespace)) {
+      for (const m of Object.keys(match).length > 0 ? api.list(CAPI, "Machine", namespace) : []) {
         if (m.metadata.deletionTimestamp || !labelsMatch(match, m.metadata.labels) || (m.metadata.ownerReferences ?? []).some((r) => r.controller === true)) continue;
         api.update({ ...m, metadata: { ...m.metadata, ownerReferences: [...(m.metadata.ownerReferences ?? []), controllerRef(ms)] } }, CORE_MANAGER);
       }

@@ -121,6 +121,20 @@ describe("simulated MachineDeployment and MachineSet", () => {
     expect(api.list(INFRA, "HCloudMachine", "default")).toEqual([]);
   });
 
+  it("a deleted Cluster takes its pools down first, and goes once they are gone", async () => {
+    world = await startPoolWorld();
+    const { api } = world;
+    applyPool(api, poolConfig(2));
+    await until("the pool of 2", () => settled(api, 2));
+    const order: string[] = [];
+    const stops = ["Machine", "MachineSet", "MachineDeployment", "Cluster"].map((kind) => api.watch(CAPI, kind, (e) => (e.type === "DELETED" ? order.push(kind) : undefined)));
+    api.delete(CAPI, "Cluster", "default", "k8s");
+    await until("the Cluster gone", () => !api.get(CAPI, "Cluster", "default", "k8s"));
+    stops.forEach((s) => s());
+    expect(order).toEqual(["Machine", "Machine", "MachineSet", "MachineDeployment", "Cluster"]);
+    expect(world.workload.list("v1", "Node")).toEqual([]);
+  });
+
   it("leaves a paused Cluster's pool alone, and adopts what clusterctl move created once it is unpaused", async () => {
     world = await startPoolWorld({ paused: true });
     const { api } = world;
