@@ -10,7 +10,7 @@ import { AbortError, ExternalError } from "../../engine/errors.js";
 import type { ReadResult, ResourceType, StepContext } from "../../engine/resource.js";
 import type { JsonObject } from "../../engine/values.js";
 import { clusterctlMove, type ClusterctlEnv } from "../../providers/clusterctl.js";
-import type { KubeClient } from "../../providers/kube/index.js";
+import type { KubeClient, KubeObject } from "../../providers/kube/index.js";
 import { jsonInputs } from "../hcloud/json-schema.js";
 import { CAAPH } from "./addons.js";
 import { clientFor, clusterRef, isPausedCluster, pauseWhereReachable, PROBE_RETRY } from "./management.js";
@@ -86,14 +86,31 @@ function compare(before: Record<string, number>, after: Record<string, number>, 
   }
 }
 
-async function hasCluster(path: string, i: CapiPivotInputs, signal: AbortSignal, quick = false): Promise<boolean> {
-  if (!existsSync(path)) return false;
+/** The Cluster in the cluster at `path`, or undefined (no kubeconfig, no Cluster API kinds, no Cluster). */
+async function clusterAt(path: string, i: CapiPivotInputs, signal: AbortSignal, quick = false): Promise<KubeObject | undefined> {
+  if (!existsSync(path)) return undefined;
   try {
-    return (await clientFor(path, quick ? PROBE_RETRY : undefined).get(clusterRef(i.cluster, i.namespace), { signal })) !== undefined;
+    return await clientFor(path, quick ? PROBE_RETRY : undefined).get(clusterRef(i.cluster, i.namespace), { signal });
   } catch (err) {
-    if (err instanceof ExternalError && err.code === "unknown-kind") return false;
+    if (err instanceof ExternalError && err.code === "unknown-kind") return undefined;
     throw err;
   }
+}
+
+const hasCluster = async (path: string, i: CapiPivotInputs, signal: AbortSignal, quick = false): Promise<boolean> => (await clusterAt(path, i, signal, quick)) !== undefined;
+
+/**
+ * clusterctl move's last step, when a move killed just before it left it undone: the source
+ * emptied, the target's Cluster still paused by the move. Nothing is left to move, and paused
+ * controllers would never act on the cluster (nor delete its servers). True when it did that.
+ */
+async function finishKilledMove(ctx: StepContext, i: CapiPivotInputs, src: string, dst: string): Promise<boolean> {
+  if (typeof src !== "string" || typeof dst !== "string" || (await hasCluster(src, i, ctx.signal))) return false;
+  const there = await clusterAt(dst, i, ctx.signal);
+  if ((there?.spec as { paused?: boolean } | undefined)?.paused !== true) return false;
+  await clientFor(dst).apply({ apiVersion: CAPI, kind: "Cluster", metadata: { name: i.cluster, namespace: i.namespace }, spec: { paused: false } }, { signal: ctx.signal, force: true });
+  ctx.log(`Cluster ${i.namespace}/${i.cluster} was left paused in ${dst} by a move killed after it emptied the source: unpaused, the move's last step`);
+  return true;
 }
 
 export function capiPivotType(deps: CapiPivotDeps): ResourceType<CapiPivotInputs, CapiPivotOutputs> {
@@ -102,6 +119,7 @@ export function capiPivotType(deps: CapiPivotDeps): ResourceType<CapiPivotInputs
     if (typeof src !== "string" || typeof dst !== "string") throw new AbortError(`capi_pivot ${i.cluster}: a kubeconfig of the move is not known now`);
     const source = clientFor(src);
     const target = clientFor(dst);
+    if (await finishKilledMove(ctx, i, src, dst)) return countObjects(target, i.namespace, i.cluster, ctx.signal);
     const before = await countObjects(source, i.namespace, i.cluster, ctx.signal);
     const already = await countObjects(target, i.namespace, i.cluster, ctx.signal);
     ctx.progress(`clusterctl move ${label}: ${total(before)} objects`);
@@ -148,8 +166,11 @@ export function capiPivotType(deps: CapiPivotDeps): ResourceType<CapiPivotInputs
     },
 
     async find(ctx, _owner, desired) {
-      if (!(await hasCluster(desired.to, desired, ctx.signal))) return undefined;
-      if (typeof desired.from === "string" && (await hasCluster(desired.from, desired, ctx.signal))) return undefined; // a move killed half way: run it again
+      // A move killed half way is run again: clusterctl unpauses the target's Cluster as its last
+      // step, after the source is emptied. (After a crash `from`, kind's kubeconfig, is not known.)
+      const there = await clusterAt(desired.to, desired, ctx.signal);
+      if (!there || isPausedCluster(there)) return undefined;
+      if (typeof desired.from === "string" && (await hasCluster(desired.from, desired, ctx.signal))) return undefined;
       return { id: `${desired.namespace}/${desired.cluster}`, inputs: desired, outputs: { moved: {} } };
     },
 
@@ -169,6 +190,7 @@ export function capiPivotType(deps: CapiPivotDeps): ResourceType<CapiPivotInputs
         ctx.log(`no reverse pivot (${i.teardown.replace(/^direct: /, "")}): the Cluster API objects go with their cluster`);
         return;
       }
+      if (await finishKilledMove(ctx, i, i.to, i.from)) return;
       if (!(await hasCluster(i.to, i, ctx.signal))) {
         ctx.log(`Cluster ${i.namespace}/${i.cluster} is not in the workload cluster: nothing to move back`);
         return;
