@@ -2,12 +2,12 @@
 // pivot and the teardown; the next run must end 0 having made nothing twice, and the final destroy
 // must leave nothing. Moments are events (a line hk prints), never durations; the world is served
 // by a separate `hk sandbox serve` so the simulated controllers keep running across the kill.
-import { copyFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { tempDir } from "../support/engine-harness.js";
 import { hk } from "../support/cli.js";
-import { count, killAt, serveWorld, type Counted, type Served } from "./capi-crash/world.js";
+import { count, killAt, sandboxDir, serveWorld, type Counted, type Served } from "./capi-crash/world.js";
 
 // Each test runs a bootstrap, a kill, a second run and a destroy: minutes on a loaded machine.
 vi.setConfig({ testTimeout: 600_000, hookTimeout: 120_000 });
@@ -106,10 +106,15 @@ describe("crash during the destroy", () => {
     expectBuiltOnce(await look());
     const killed = await killAt(dir, env, DESTROY, "capi_cluster.workload: Destroying...");
     expect(killed.run.signal).toBe("SIGKILL");
-    // The killed run's lock is taken over by the next run (its process is dead): no `hk unlock` needed.
+    // The killed run left its lock, naming a dead process: the next run takes it over, no `hk unlock` needed.
+    const lock = join(sandboxDir(dir), "hk.state.json.lock");
+    const holder = JSON.parse(readFileSync(lock, "utf8")) as { pid: number; command: string };
+    expect(holder.command).toMatch(/destroy/);
+    expect(() => process.kill(holder.pid, 0)).toThrow(/ESRCH/);
     const down = await hk(DESTROY, { cwd: dir, env });
     expect(down.stderr).not.toMatch(/^Error:/m);
     expect(down.code, said(down)).toBe(0);
+    expect(existsSync(lock)).toBe(false);
     expectNothingLeft(await look());
   });
 
