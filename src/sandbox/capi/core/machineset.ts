@@ -2,9 +2,10 @@
 // matching its selector, each made with a TalosConfig and an HCloudMachine cloned from the
 // templates its Machine template names (the Machine's name for all three, cloned-from
 // annotations), removes the surplus (machines marked for deletion or without a node first, then
-// the newest), owns its templates through its MachineDeployment (clusterctl move follows that),
-// and on delete lets its Machines go first. A paused or absent Cluster leaves it alone: clusterctl
-// move creates the MachineSet before its Machines, in a paused Cluster.
+// the newest), keeps the template's labels on its Machines, owns its templates through its
+// MachineDeployment (clusterctl move follows that), and on delete lets its Machines go first. A
+// paused or absent Cluster leaves it alone: clusterctl move creates the MachineSet before its
+// Machines, in a paused Cluster.
 import { randomInt } from "node:crypto";
 import { asObj, controllerRef, labelsMatch, num, str, writeObject, writeStatus, type Obj } from "../../kube/controllers/meta.js";
 import type { ClusterApi, KubeObject } from "../../kube/types.js";
@@ -113,6 +114,14 @@ export function machineSetController(ctx: ProviderContext): AsyncController {
     return { apiVersion: tmpl.apiVersion, kind, name, namespace: ns };
   }
 
+  /** The template's labels and annotations reach existing Machines in place, as CAPI v1.10 propagates them (no rollout). */
+  function propagate(ms: KubeObject, m: KubeObject): void {
+    const tmeta = asObj(asObj(specOf(ms).template).metadata);
+    const labels = { ...m.metadata.labels, ...(asObj(tmeta.labels) as Record<string, string>) };
+    const annotations = { ...m.metadata.annotations, ...(asObj(tmeta.annotations) as Record<string, string>) };
+    writeObject(api, m, { ...m, metadata: { ...m.metadata, labels, annotations } }, CORE_MANAGER);
+  }
+
   /** Which Machines go first on a scale down: marked ones, then those without a Ready node, then the newest. */
   function deletionOrder(machines: KubeObject[]): KubeObject[] {
     const rank = (m: KubeObject) => (m.metadata.annotations?.[DELETE_MACHINE_ANNOTATION] !== undefined ? 0 : machineReady(m) ? 2 : 1);
@@ -183,6 +192,7 @@ export function machineSetController(ctx: ProviderContext): AsyncController {
         for (const m of deletionOrder(live).slice(0, live.length - desired)) api.delete(CAPI, "Machine", namespace, m.metadata.name ?? "");
       }
       machines = machinesOf(api, ms);
+      for (const m of machines) if (!m.metadata.deletionTimestamp) propagate(ms, m);
       return writeCounts(ms, machines);
     },
   };

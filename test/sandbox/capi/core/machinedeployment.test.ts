@@ -107,6 +107,19 @@ describe("simulated MachineDeployment and MachineSet", () => {
     expect(all.sort()).toEqual([[0, "1"], [3, "2"]]);
   });
 
+  it("puts a new node-role label on the pool's machines and nodes in place, without a rollout", async () => {
+    world = await startPoolWorld();
+    const { api, workload } = world;
+    applyPool(api, poolConfig(2));
+    await until("the pool of 2", () => settled(api, 2));
+    const before = { sets: sets(api).map((s) => s.metadata.name), machines: machines(api).map((m) => m.metadata.name) };
+    applyPool(api, poolConfig(2, "cx33", { labels: { "node-role.kubernetes.io/batch": "" } }));
+    const labelled = (o: KubeObject) => o.metadata.labels?.["node-role.kubernetes.io/batch"] === "";
+    await until("the label on both nodes", () => workload.list("v1", "Node").filter(labelled).length === 2);
+    expect(machines(api).filter(labelled)).toHaveLength(2);
+    expect({ sets: sets(api).map((s) => s.metadata.name), machines: machines(api).map((m) => m.metadata.name) }).toEqual(before);
+  });
+
   it("deletes the machines, then the set, then the MachineDeployment", async () => {
     world = await startPoolWorld();
     const { api } = world;
