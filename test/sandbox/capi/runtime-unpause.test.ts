@@ -24,7 +24,7 @@ describe("the simulated providers' loop", () => {
     applyCluster(api, "other", false);
     const cluster = api.get("cluster.x-k8s.io/v1beta1", "Cluster", "default", "moved");
     if (!cluster) throw new Error("the Cluster was not made");
-    api.update({ ...cluster, spec: { ...cluster.spec, paused: true } }, "test");
+    api.update({ ...cluster, spec: { ...(cluster.spec as object), paused: true } }, "test");
 
     const acted: string[] = [];
     const seen: string[] = [];
@@ -51,7 +51,7 @@ describe("the simulated providers' loop", () => {
 
     const paused = api.get("cluster.x-k8s.io/v1beta1", "Cluster", "default", "moved");
     if (!paused) throw new Error("the Cluster went away");
-    api.update({ ...paused, spec: { ...paused.spec, paused: false } }, "test");
+    api.update({ ...paused, spec: { ...(paused.spec as object), paused: false } }, "test");
     await until("the moved cluster's object reconciled after the unpause", () => acted.includes("of-moved"));
     await loop.idle();
     expect(acted.filter((n) => n === "of-other")).toHaveLength(1);
