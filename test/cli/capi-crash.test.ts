@@ -20,10 +20,13 @@ const DESTROY = ["destroy", "--sandbox", "--auto-approve"];
 const APPLY_MOMENTS = [
   "capi_providers.bootstrap: Creating...",
   "capi_cluster.workload: Creating...",
+  "capi_cluster.workload: applying",
   "capi_cluster.workload: waiting for the control plane",
   "capi_cluster.workload: waiting for 3 Ready nodes",
   "capi_providers.workload: Creating...",
   "capi_pivot.workload: Creating...",
+  // clusterctl move under way (the emulated one is quick: the real one, killed, leaves it half done).
+  "capi_pivot.workload: clusterctl move into",
   "kind_cluster.bootstrap: Destroying...",
 ];
 
