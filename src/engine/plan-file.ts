@@ -9,7 +9,7 @@ import { issueLines } from "./issues.js";
 import type { Plan } from "./plan.js";
 import type { StateData } from "./state.js";
 
-const change = z.object({ path: z.string(), before: z.unknown(), after: z.unknown(), forcesReplacement: z.boolean() });
+const change = z.object({ path: z.string(), before: z.unknown(), after: z.unknown(), forcesReplacement: z.boolean(), label: z.string().optional() });
 const cost = z.object({ monthly: z.number(), currency: z.string(), what: z.string() });
 const entry = z.object({
   address: z.string(),

@@ -35,6 +35,8 @@ export interface Change {
   before: Json | undefined;
   after: unknown;
   forcesReplacement: boolean;
+  /** How the plan names the path when the type knows a clearer name (the object a list element is); display only. */
+  label?: string;
 }
 
 /** Who the object is for: the resource's address and the cluster it belongs to (for ownership labels). */

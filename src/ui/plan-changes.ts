@@ -12,7 +12,7 @@ const FORCES: Segment = seg("  # forces replacement", "red");
 
 /** Lines for one change at `indent`; the attribute forcing a replacement is marked. */
 export function changeLines(c: Change, indent: string): Line[] {
-  const label = c.path === "" ? "(all inputs)" : c.path;
+  const label = c.label ?? (c.path === "" ? "(all inputs)" : c.path);
   const mark = c.forcesReplacement ? [FORCES] : [];
   if (isInline(c.before) && isInline(c.after))
     return [line(`${indent}${label}: `, inlineValue(c.before), seg(" → ", "dim"), inlineValue(c.after), ...mark)];

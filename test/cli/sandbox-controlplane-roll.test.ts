@@ -96,7 +96,7 @@ describe("control-plane server type change in the sandbox", () => {
     await kubectl("patch", "machinehealthcheck", "k8s-control-plane-mhc", "-n", "default", "--type", "merge", "-p", JSON.stringify({ spec: { maxUnhealthy: 2 } }));
     const plan = await hk(["plan", "--sandbox", "--detailed-exitcode"], { cwd: dir, env });
     expect(plan.code, said(plan)).toBe(2);
-    expect(plan.stdout).toContain("objects.4.spec.maxUnhealthy: 2 → 1");
+    expect(plan.stdout).toContain("MachineHealthCheck/k8s-control-plane-mhc spec.maxUnhealthy: 2 → 1");
     expect(plan.stdout).not.toContain("replaced one at a time");
     const up = await hk(["apply", "--sandbox", "--auto-approve"], { cwd: dir, env });
     expect(up.code, said(up)).toBe(0);
@@ -115,8 +115,8 @@ describe("control-plane server type change in the sandbox", () => {
     expect(plan.stdout).toContain("~ capi_cluster.workload");
     expect(plan.stdout).toContain("→ control-plane nodes replaced one at a time (server type cx33 → cx43)");
     // From the name the state has for the template the cluster runs on (of the same spec) to the new one.
-    expect(plan.stdout).toMatch(/objects\.2\.metadata\.name: "k8s-control-plane(-[0-9a-f]{10})?" → "k8s-control-plane-[0-9a-f]{10}"/);
-    expect(plan.stdout).toMatch(/objects\.3\.spec\.infrastructureTemplate\.name: "k8s-control-plane(-[0-9a-f]{10})?" → "k8s-control-plane-[0-9a-f]{10}"/);
+    expect(plan.stdout).toMatch(/HCloudMachineTemplate\/k8s-control-plane-[0-9a-f]{10} metadata\.name: "k8s-control-plane(-[0-9a-f]{10})?" → "k8s-control-plane-[0-9a-f]{10}"/);
+    expect(plan.stdout).toMatch(/TalosControlPlane\/k8s-control-plane spec\.infrastructureTemplate\.name: "k8s-control-plane(-[0-9a-f]{10})?" → "k8s-control-plane-[0-9a-f]{10}"/);
     expect(plan.stdout).toMatch(/\+ €[\d.]+\/month +capi_cluster\.workload +CAPH: 3 × cx43, 3 primary IPv4, lb11 in nbg1 \(was CAPH: 3 × cx33, 3 primary IPv4, lb11 in nbg1\)/);
     expect(plan.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
 

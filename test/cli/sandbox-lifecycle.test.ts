@@ -170,6 +170,7 @@ describe("sandbox lifecycle of the example config", () => {
     const plan = await hk(["plan", "--sandbox", "--detailed-exitcode"], { cwd: dir, env });
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain("→ 2 control-plane servers added (cx33, nbg1)");
+    expect(plan.stdout).toContain("TalosControlPlane/k8s-control-plane spec.replicas: 3 → 5");
     expect(plan.stdout).toMatch(/\+ €[\d.]+\/month +capi_cluster\.workload +CAPH: 5 × cx33, 5 primary IPv4, lb11 in nbg1 \(was CAPH: 3 × cx33/);
     expect(plan.stdout).not.toContain("kind_cluster.bootstrap");
     expect(plan.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");

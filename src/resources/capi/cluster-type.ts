@@ -24,6 +24,7 @@ import { clientFor, clusterRef, locateCluster, pauseWhereReachable, PROBE_RETRY,
 import { CCM_SECRET } from "./addons.js";
 import { caphDeletes } from "./consequences.js";
 import { CAPH, controlPlaneTemplate, HETZNER_SECRET, renameControlPlaneTemplate } from "./manifests.js";
+import { labelObjectChanges } from "./plan-labels.js";
 import { machinesLeft, nodeReady, pollUntil, waitNodesReady, waitRolledOut } from "./waits.js";
 
 /** clusterctl move carries objects with this label (or owned by the Cluster) along. */
@@ -288,7 +289,7 @@ export function capiClusterType(deps: CapiClusterDeps = {}): ResourceType<CapiCl
       const specOf = (x: CapiClusterInputs, name: string | undefined) => x.objects.find((o) => o.kind === "HCloudMachineTemplate" && o.metadata.name === name)?.["spec"];
       const same = was && want && isDeepStrictEqual(specOf(observed, was.name), specOf(desired, want.name));
       const seen = same ? { ...observed, objects: renameControlPlaneTemplate(observed.objects, want.name) } : observed;
-      return diffValues(seen, desired, { replaceOn: ["name", "namespace"] });
+      return labelObjectChanges(diffValues(seen, desired, { replaceOn: ["name", "namespace"] }), seen.objects, desired.objects);
     },
 
     deletesAlone: (current) => String(current.inputs.teardown ?? "").startsWith("direct"),
