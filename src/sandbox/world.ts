@@ -8,7 +8,8 @@ import { FACTORY_FILE, startImageFactory, type ImageFactory } from "./factory/in
 import { startControlServer, type ControlEndpoint, type ControlServer } from "./clusters/control-server.js";
 import { startWorldClusters, type ClusterEvent, type WorldClusters } from "./clusters/host.js";
 import { removeAllClusters } from "./clusters/store.js";
-import { startCapiHost, type CapiHost } from "./capi/host.js";
+import { capiLog, startCapiHost, type CapiHost } from "./capi/host.js";
+import { startWorkloadReaper, type WorkloadReaper } from "./capi/workload-reaper.js";
 import { parseFaultSpec, startHcloudEmulator, type FaultSpec, type HcloudEmulator } from "./hcloud/index.js";
 import { WORLD_FILE } from "./hcloud/store.js";
 import { sandboxTiming } from "./timing.js";
@@ -57,6 +58,7 @@ async function startAll(dir: string, held: HeldLock, opts: SandboxOptions & { po
   let clusters: WorldClusters | undefined;
   let control: ControlServer | undefined;
   let capi: CapiHost | undefined;
+  let reaper: WorkloadReaper | undefined;
   try {
     const timing = sandboxTiming();
     const port = opts.port ?? 0;
@@ -74,6 +76,8 @@ async function startAll(dir: string, held: HeldLock, opts: SandboxOptions & { po
     };
     clusters = await startWorldClusters(dir, { ...(faults === undefined ? {} : { faults }), onChange });
     capi = startCapiHost({ dir, clusters, hcloudEndpoint: hcloud.url, timing });
+    const servers = hcloud;
+    reaper = startWorkloadReaper(clusters, () => servers.serverIds(), (line) => capiLog(dir, line));
     control = await startControlServer(clusters);
     const urls: WorldUrls = {
       hcloudEndpoint: hcloud.url,
@@ -83,7 +87,7 @@ async function startAll(dir: string, held: HeldLock, opts: SandboxOptions & { po
       ...(faults === undefined ? {} : { faults }),
     };
     await held.publish(urls);
-    const [h, f, c, k, a] = [hcloud, factory, control, clusters, capi];
+    const [h, f, c, k, a, r] = [hcloud, factory, control, clusters, capi, reaper];
     return {
       ...urls,
       served: false,
@@ -92,6 +96,7 @@ async function startAll(dir: string, held: HeldLock, opts: SandboxOptions & { po
       warnings: [],
       async close() {
         await c.close();
+        await r.close();
         await a.close();
         await k.close();
         await h.close();
@@ -101,6 +106,7 @@ async function startAll(dir: string, held: HeldLock, opts: SandboxOptions & { po
     };
   } catch (err) {
     await control?.close();
+    await reaper?.close();
     await capi?.close();
     await clusters?.close();
     await hcloud?.close();

@@ -27,14 +27,17 @@ function available(d: KubeObject | undefined): boolean {
   return (status.availableReplicas ?? 0) >= 1 || (status.conditions ?? []).some((c) => c.type === "Available" && c.status === "True");
 }
 
+/** A line of `<world dir>/capi.log`, tagged with the cluster it is about. */
+export function capiLog(dir: string, line: string, cluster = "world"): void {
+  try {
+    appendFileSync(join(dir, CAPI_LOG), `${new Date().toISOString()} [${cluster}] ${line}\n`, { mode: 0o600 });
+  } catch {
+    // the log is a courtesy: a full disk must not stop the controllers
+  }
+}
+
 export function startCapiHost(world: WorldView, providers: readonly SimProvider[] = SIM_PROVIDERS): CapiHost {
-  const log = (cluster: string, line: string) => {
-    try {
-      appendFileSync(join(world.dir, CAPI_LOG), `${new Date().toISOString()} [${cluster}] ${line}\n`, { mode: 0o600 });
-    } catch {
-      // the log is a courtesy: a full disk must not stop the controllers
-    }
-  };
+  const log = (cluster: string, line: string) => capiLog(world.dir, line, cluster);
   const perCluster = new Map<string, { unwatch: () => void; running: Map<string, RunningControllers> }>();
 
   const sync = (cluster: string) => {

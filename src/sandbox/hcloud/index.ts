@@ -37,6 +37,8 @@ export interface HcloudEmulator {
   /** http://127.0.0.1:PORT/v1 */
   url: string;
   ssh: { host: string; port: number };
+  /** Ids of the servers that exist now, read in-process (no faults): for the world's own physics. */
+  serverIds(): number[];
   close(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export async function startHcloudEmulator(opts: HcloudEmulatorOptions): Promise<
   return {
     url: `http://127.0.0.1:${port}/v1`,
     ssh: { host: ssh.host, port: ssh.port },
+    serverIds: () => project.data.servers.map((srv) => srv.id),
     async close() {
       if (timer) clearTimeout(timer);
       await ssh.close();
