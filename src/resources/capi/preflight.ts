@@ -109,7 +109,7 @@ function loadBalancerExposure(config: ClusterConfig): Finding {
     ok: false,
     severity: "warning",
     message: `the control-plane load balancer (${config.controlPlane.loadBalancerType}) forwards 6443 (Kubernetes API) and 50000 (Talos API) from anywhere: Hetzner firewalls filter servers' public interfaces, not load balancers, so firewall.adminCidrs (${config.firewall.adminCidrs.join(", ")}) do not apply to it`,
-    fix: "both APIs still demand their client certificates; CAPH v1.0 cannot restrict a load balancer's sources or drop its public interface, so keep the kubeconfig and talosconfig safe (Hetzner firewalls cannot close these two ports)",
+    fix: "both APIs still demand their client certificates; CAPH v1.0 cannot restrict a load balancer's sources or drop its public interface, so keep the kubeconfig and talosconfig safe: Hetzner firewalls cannot close these two ports",
   };
 }
 
