@@ -3,13 +3,16 @@
 // way, a state list with nothing to say, an even control plane.
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { tempDir } from "../support/engine-harness.js";
 import { hk, startHk } from "../support/cli.js";
 
 /** stderr without the preflight's warnings every cluster plan carries (they are tested in sandbox-lifecycle). */
 const noPreflight = (s: string): string => s.split("\n").filter((l) => !/^Warning: (CACPPT rolling update|load balancer exposure):/.test(l)).join("\n");
 const example = join(import.meta.dirname, "..", "..", "cluster.config.ts");
+// The first apply bootstraps the whole cluster (kind, Cluster API, three nodes, the pivot): on a
+// busy machine that takes more than the suite's 60 s, and a timeout is not what this is about.
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
 describe("ownership and early refusals on the sandbox", () => {
   const dir = tempDir("hk-owner-");
@@ -20,7 +23,7 @@ describe("ownership and early refusals on the sandbox", () => {
   beforeAll(async () => {
     copyFileSync(example, join(dir, "cluster.config.ts"));
     const r = await hk(["apply", "--sandbox", "--auto-approve"], { cwd: dir, env });
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(noPreflight(r.stderr).split("\n").filter((l) => l !== "" && !l.startsWith("Warning: "))).toEqual([]);
   });
 
